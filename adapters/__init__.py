@@ -1,0 +1,1 @@
+"""The edges: supplier portals, MongoDB stores, mail, the credential vault."""

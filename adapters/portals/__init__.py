@@ -1,0 +1,1 @@
+"""Supplier portals: protocol, catalog, and the adapters that speak to them."""

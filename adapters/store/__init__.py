@@ -1,0 +1,1 @@
+"""Persistence: ports named for their role, MongoDB and in-memory implementations."""

@@ -1,0 +1,208 @@
+"""In-memory stores: for unit tests of handlers, held to the same contract."""
+
+import hashlib
+from datetime import date, datetime
+
+from adapters.store.ports import Delivery, DocumentRecord
+from schemas.records import Connection, ConnectionStatus, FileRef, InboxItem, Verdict
+
+ACTIVE = (ConnectionStatus.PENDING, ConnectionStatus.CONNECTED)
+
+
+class InMemoryConnectionStore:
+    def __init__(self) -> None:
+        self.rows: dict[str, Connection] = {}
+
+    async def create(self, conn: Connection) -> bool:
+        if conn.connection_id in self.rows:
+            return False
+        self.rows[conn.connection_id] = conn
+        return True
+
+    async def get(self, connection_id: str) -> Connection | None:
+        return self.rows.get(connection_id)
+
+    async def claim_due(
+        self, now: datetime, lease_until: datetime, run_ids: list[str]
+    ) -> list[Connection]:
+        due = sorted(
+            (
+                c
+                for c in self.rows.values()
+                if c.status in ACTIVE
+                and c.next_check_at is not None
+                and c.next_check_at <= now
+                and (c.run_id is None or (c.run_lease_until or now) < now)
+            ),
+            key=lambda c: c.next_check_at,
+        )
+        claimed = []
+        for conn, run_id in zip(due, run_ids, strict=False):
+            claimed.append(self._set(conn, run_id=run_id, run_lease_until=lease_until))
+        return claimed
+
+    async def touch_run(self, connection_id: str, run_id: str, until: datetime) -> bool:
+        conn = self._owned(connection_id, run_id)
+        if conn is not None:
+            self._set(conn, run_lease_until=until)
+        return conn is not None
+
+    async def finish_run(
+        self,
+        connection_id: str,
+        run_id: str,
+        *,
+        now: datetime,
+        bookmark: date | None,
+        next_check_at: datetime,
+        found: int,
+    ) -> Connection | None:
+        conn = self._owned(connection_id, run_id)
+        if conn is not None:
+            self._set(
+                conn,
+                status=ConnectionStatus.CONNECTED,
+                run_id=None,
+                run_lease_until=None,
+                bookmark=bookmark,
+                last_fetch_at=now,
+                next_check_at=next_check_at,
+                last_error=None,
+                failed_attempts=0,
+                documents_found=conn.documents_found + found,
+            )
+        return conn
+
+    async def disrupt(
+        self, connection_id: str, run_id: str, *, now, error_code, disruption_id
+    ) -> Connection | None:
+        conn = self._owned(connection_id, run_id)
+        if conn is not None:
+            self._set(
+                conn,
+                status=ConnectionStatus.DISRUPTED,
+                run_id=None,
+                run_lease_until=None,
+                last_fetch_at=now,
+                next_check_at=None,
+                last_error=error_code,
+                disruption_id=disruption_id,
+            )
+        return conn
+
+    async def retry_later(
+        self, connection_id: str, run_id: str, *, at, error_code, failed_attempts
+    ) -> bool:
+        conn = self._owned(connection_id, run_id)
+        if conn is not None:
+            self._set(
+                conn,
+                run_id=None,
+                run_lease_until=None,
+                next_check_at=at,
+                last_error=error_code,
+                failed_attempts=failed_attempts,
+            )
+        return conn is not None
+
+    def _owned(self, connection_id: str, run_id: str) -> Connection | None:
+        conn = self.rows.get(connection_id)
+        return conn if conn is not None and conn.run_id == run_id else None
+
+    def _set(self, conn: Connection, **changes) -> Connection:
+        updated = conn.model_copy(update=changes)
+        self.rows[conn.connection_id] = updated
+        return updated
+
+
+class InMemoryDocumentStore:
+    def __init__(self) -> None:
+        self.rows: dict[str, DocumentRecord] = {}
+
+    async def get(self, document_id: str) -> DocumentRecord | None:
+        return self.rows.get(document_id)
+
+    async def find_new_by_sha(
+        self, tenant_id: str, sha256: str
+    ) -> DocumentRecord | None:
+        for rec in self.rows.values():
+            if (rec.tenant_id, rec.sha256, rec.verdict) == (
+                tenant_id,
+                sha256,
+                Verdict.NEW,
+            ):
+                return rec
+        return None
+
+    async def insert(self, record: DocumentRecord) -> bool:
+        key = (record.connection_id, record.supplier_document_id)
+        taken = any(
+            (r.connection_id, r.supplier_document_id) == key for r in self.rows.values()
+        )
+        if record.document_id in self.rows or taken:
+            return False
+        self.rows[record.document_id] = record
+        return True
+
+    async def mark_sent(self, document_id: str) -> None:
+        rec = self.rows[document_id]
+        self.rows[document_id] = rec.model_copy(update={"accepted_sent": True})
+
+    async def known_ids(self, connection_id: str, supplier_ids: list[str]) -> set[str]:
+        wanted = set(supplier_ids)
+        return {
+            r.supplier_document_id
+            for r in self.rows.values()
+            if r.connection_id == connection_id and r.supplier_document_id in wanted
+        }
+
+
+class InMemoryFileStore:
+    def __init__(self) -> None:
+        self.blobs: dict[str, bytes] = {}
+
+    async def put(self, data: bytes, filename: str, content_type: str) -> FileRef:
+        sha = hashlib.sha256(data).hexdigest()
+        self.blobs.setdefault(sha, data)
+        return FileRef(
+            sha256=sha, size=len(data), content_type=content_type, filename=filename
+        )
+
+    async def get(self, sha256: str) -> bytes | None:
+        return self.blobs.get(sha256)
+
+
+class _OnceStore:
+    def __init__(self) -> None:
+        self.done: dict[str, bool] = {}
+
+    def _claim(self, key: str) -> Delivery:
+        if key not in self.done:
+            self.done[key] = False
+            return Delivery.NEW
+        return Delivery.DONE if self.done[key] else Delivery.PENDING
+
+
+class InMemoryInboxStore(_OnceStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[str, tuple[str, InboxItem]] = {}
+
+    async def insert(self, tenant_id: str, item: InboxItem) -> Delivery:
+        self.items.setdefault(item.item_id, (tenant_id, item))
+        return self._claim(item.item_id)
+
+    async def mark_posted(self, item_id: str) -> None:
+        self.done[item_id] = True
+
+    async def list(self, tenant_id: str) -> list[InboxItem]:
+        mine = [item for tenant, item in self.items.values() if tenant == tenant_id]
+        return sorted(mine, key=lambda i: i.metadata.issued_on)
+
+
+class InMemoryNotificationStore(_OnceStore):
+    async def claim(self, disruption_id: str, connection_id: str) -> Delivery:
+        return self._claim(disruption_id)
+
+    async def mark_sent(self, disruption_id: str) -> None:
+        self.done[disruption_id] = True

@@ -1,0 +1,150 @@
+"""MongoConnectionStore: connections and their fetch state in MongoDB."""
+
+from datetime import date, datetime
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from schemas.records import Connection, ConnectionStatus
+
+ACTIVE = [ConnectionStatus.PENDING.value, ConnectionStatus.CONNECTED.value]
+# BSON has datetimes but no dates: keep these as real datetimes so queries compare them.
+DATETIME_FIELDS = ("created_at", "next_check_at", "run_lease_until", "last_fetch_at")
+
+
+def to_doc(conn: Connection) -> dict[str, Any]:
+    doc = conn.model_dump(mode="json")
+    for name in DATETIME_FIELDS:
+        doc[name] = getattr(conn, name)
+    doc["_id"] = doc.pop("connection_id")
+    return doc
+
+
+def from_doc(doc: dict[str, Any] | None) -> Connection | None:
+    if doc is None:
+        return None
+    doc = dict(doc)
+    doc["connection_id"] = doc.pop("_id")
+    return Connection.model_validate(doc)
+
+
+class MongoConnectionStore:
+    def __init__(self, db: AsyncDatabase) -> None:
+        self._c = db["connections"]
+
+    async def create(self, conn: Connection) -> bool:
+        try:
+            await self._c.insert_one(to_doc(conn))
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def get(self, connection_id: str) -> Connection | None:
+        return from_doc(await self._c.find_one({"_id": connection_id}))
+
+    async def claim_due(
+        self, now: datetime, lease_until: datetime, run_ids: list[str]
+    ) -> list[Connection]:
+        claimed = []
+        for run_id in run_ids:
+            doc = await self._c.find_one_and_update(
+                {
+                    "status": {"$in": ACTIVE},
+                    "next_check_at": {"$lte": now},
+                    "$or": [{"run_id": None}, {"run_lease_until": {"$lt": now}}],
+                },
+                {"$set": {"run_id": run_id, "run_lease_until": lease_until}},
+                sort=[("next_check_at", 1)],
+                return_document=ReturnDocument.AFTER,
+            )
+            if doc is None:
+                break
+            claimed.append(from_doc(doc))
+        return claimed
+
+    async def touch_run(self, connection_id: str, run_id: str, until: datetime) -> bool:
+        result = await self._c.update_one(
+            {"_id": connection_id, "run_id": run_id},
+            {"$set": {"run_lease_until": until}},
+        )
+        return result.matched_count == 1
+
+    async def finish_run(
+        self,
+        connection_id: str,
+        run_id: str,
+        *,
+        now: datetime,
+        bookmark: date | None,
+        next_check_at: datetime,
+        found: int,
+    ) -> Connection | None:
+        before = await self._c.find_one_and_update(
+            {"_id": connection_id, "run_id": run_id},
+            {
+                "$set": {
+                    "status": ConnectionStatus.CONNECTED.value,
+                    "run_id": None,
+                    "run_lease_until": None,
+                    "bookmark": bookmark.isoformat() if bookmark else None,
+                    "last_fetch_at": now,
+                    "next_check_at": next_check_at,
+                    "last_error": None,
+                    "failed_attempts": 0,
+                },
+                "$inc": {"documents_found": found},
+            },
+            return_document=ReturnDocument.BEFORE,
+        )
+        return from_doc(before)
+
+    async def disrupt(
+        self,
+        connection_id: str,
+        run_id: str,
+        *,
+        now: datetime,
+        error_code: str,
+        disruption_id: str,
+    ) -> Connection | None:
+        before = await self._c.find_one_and_update(
+            {"_id": connection_id, "run_id": run_id},
+            {
+                "$set": {
+                    "status": ConnectionStatus.DISRUPTED.value,
+                    "run_id": None,
+                    "run_lease_until": None,
+                    "last_fetch_at": now,
+                    "next_check_at": None,  # waits for the user, not the clock
+                    "last_error": error_code,
+                    "disruption_id": disruption_id,
+                }
+            },
+            return_document=ReturnDocument.BEFORE,
+        )
+        return from_doc(before)
+
+    async def retry_later(
+        self,
+        connection_id: str,
+        run_id: str,
+        *,
+        at: datetime,
+        error_code: str,
+        failed_attempts: int,
+    ) -> bool:
+        result = await self._c.update_one(
+            {"_id": connection_id, "run_id": run_id},
+            {
+                "$set": {
+                    "run_id": None,
+                    "run_lease_until": None,
+                    "next_check_at": at,
+                    "last_error": error_code,
+                    "failed_attempts": failed_attempts,
+                }
+            },
+        )
+        return result.matched_count == 1

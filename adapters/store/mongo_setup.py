@@ -1,0 +1,16 @@
+"""Indexes the stores rely on; idempotent, run before the workers start."""
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+
+async def ensure_indexes(db: AsyncDatabase) -> None:
+    await db["connections"].create_index([("status", 1), ("next_check_at", 1)])
+    await db["connections"].create_index("tenant_id")
+    # Layer 1 of dedupe: the portal's own id per connection.
+    await db["documents"].create_index(
+        [("connection_id", 1), ("supplier_document_id", 1)], unique=True
+    )
+    await db["documents"].create_index([("tenant_id", 1), ("sha256", 1)])
+    await db["inbox"].create_index([("tenant_id", 1), ("metadata.issued_on", 1)])
+    await db["files.files"].create_index("filename")
+    await db["notifications"].create_index("connection_id")

@@ -1,0 +1,1 @@
+"""Credential sealing: public-key boxes so only fetchers can read a password."""

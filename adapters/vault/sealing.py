@@ -1,0 +1,82 @@
+"""Seal credentials with a public key (anyone); unseal with the private key (fetchers).
+
+NaCl sealed boxes (X25519 + XSalsa20-Poly1305): the sender needs only the public key, so
+the API, the CLI and upstream services can seal without ever holding a way to unseal.
+"""
+
+import base64
+import hashlib
+import json
+from pathlib import Path
+
+from nacl.exceptions import CryptoError
+from nacl.public import PrivateKey, PublicKey, SealedBox
+
+from schemas.records import Credentials, SealedSecret
+
+
+class UnsealError(Exception):
+    """The ciphertext cannot be opened: unknown key id, or corrupt."""
+
+
+def key_id_of(public: PublicKey) -> str:
+    return hashlib.sha256(bytes(public)).hexdigest()[:16]
+
+
+def seal(public_key_b64: str, credentials: Credentials) -> SealedSecret:
+    public = PublicKey(base64.b64decode(public_key_b64))
+    body = {
+        "login": credentials.login,
+        "password": credentials.password.get_secret_value(),
+    }
+    if credentials.totp_secret is not None:
+        body["totp_secret"] = credentials.totp_secret.get_secret_value()
+    ciphertext = SealedBox(public).encrypt(json.dumps(body).encode())
+    return SealedSecret(
+        key_id=key_id_of(public), ciphertext=base64.b64encode(ciphertext).decode()
+    )
+
+
+class KeyRing:
+    """Private keys by key id; several at once while keys rotate."""
+
+    def __init__(self, keys: list[PrivateKey]) -> None:
+        self._keys = {key_id_of(k.public_key): k for k in keys}
+        if not self._keys:
+            raise ValueError("a key ring needs at least one private key")
+        self._current = key_id_of(keys[-1].public_key)
+
+    @classmethod
+    def load(cls, directory: Path) -> "KeyRing":
+        """Load every *.key file (base64 private key); the newest file is current."""
+        files = sorted(directory.glob("*.key"), key=lambda p: p.stat().st_mtime)
+        keys = [PrivateKey(base64.b64decode(p.read_text().strip())) for p in files]
+        return cls(keys)
+
+    @staticmethod
+    def create(directory: Path) -> PrivateKey:
+        """Make a new key pair in directory (mode 0600) and return it."""
+        directory.mkdir(parents=True, exist_ok=True)
+        key = PrivateKey.generate()
+        path = directory / f"{key_id_of(key.public_key)}.key"
+        path.touch(mode=0o600)
+        path.write_text(base64.b64encode(bytes(key)).decode())
+        return key
+
+    @property
+    def current_key_id(self) -> str:
+        return self._current
+
+    def public_key_b64(self, key_id: str | None = None) -> str:
+        key = self._keys[key_id or self._current]
+        return base64.b64encode(bytes(key.public_key)).decode()
+
+    def unseal(self, secret: SealedSecret) -> Credentials:
+        key = self._keys.get(secret.key_id)
+        if key is None:
+            raise UnsealError(f"no private key for key id {secret.key_id}")
+        try:
+            plain = SealedBox(key).decrypt(base64.b64decode(secret.ciphertext))
+        except (CryptoError, ValueError) as exc:
+            raise UnsealError("sealed credentials are corrupt") from exc
+        return Credentials.model_validate_json(plain)

@@ -1,0 +1,58 @@
+"""Inbox stage: post each accepted document to the tenant's inbox exactly once."""
+
+from collections.abc import AsyncIterator
+
+import faust
+
+from adapters.store.ports import ConnectionStore, Delivery, InboxStore
+from schemas.events import DocumentAccepted, InboxPosted
+from schemas.records import Connection, InboxItem
+from streams.publish import Outgoing
+from streams.stage import StageRunner, run_event
+from streams.topics import Topics
+
+
+class UnknownConnection(LookupError):
+    pass
+
+
+def inbox_item(accepted: DocumentAccepted, conn: Connection) -> InboxItem:
+    return InboxItem(
+        item_id=accepted.document_id,  # one item per document: the idempotency key
+        document_id=accepted.document_id,
+        connection_id=accepted.connection_id,
+        owner=conn.document_owner,
+        kind=conn.connector_kind,
+        supplier_id=accepted.supplier_id,
+        supplier_document_id=accepted.supplier_document_id,
+        metadata=accepted.metadata,
+        file=accepted.file,
+    )
+
+
+class InboxHandler:
+    def __init__(self, connections: ConnectionStore, inbox: InboxStore) -> None:
+        self.connections, self.inbox = connections, inbox
+
+    async def on_document_accepted(
+        self, accepted: DocumentAccepted
+    ) -> AsyncIterator[Outgoing]:
+        conn = await self.connections.get(accepted.connection_id)
+        if conn is None:
+            raise UnknownConnection(f"no connection {accepted.connection_id}")
+        item = inbox_item(accepted, conn)
+        if await self.inbox.insert(accepted.tenant_id, item) is Delivery.DONE:
+            return
+        yield Outgoing(
+            "inbox-posted", accepted.tenant_id, accepted.caused(InboxPosted, item=item)
+        )
+        await self.inbox.mark_posted(item.item_id)
+
+
+def register(app: faust.App, topics: Topics, runner: StageRunner, handler) -> None:
+    @app.agent(topics["document-accepted"], name="inbox", concurrency=1)
+    async def post(stream):
+        async for event in stream.events():
+            await run_event(
+                runner, DocumentAccepted, event, handler.on_document_accepted
+            )

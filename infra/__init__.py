@@ -1,0 +1,1 @@
+"""Wiring: settings, the composition root, the CLI, local services and demo portals."""

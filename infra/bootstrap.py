@@ -1,0 +1,142 @@
+"""The composition root: clients, stores, handlers and the Faust app, from Settings.
+
+Nothing connects at import time; `prepare` makes topics and indexes before workers.
+"""
+
+import contextlib
+
+import faust
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+from pymongo import AsyncMongoClient
+
+from adapters.mail.smtp import SmtpMailer
+from adapters.portals.catalog import Catalog
+from adapters.portals.factory import CatalogPortalFactory
+from adapters.store.mongo_connections import MongoConnectionStore
+from adapters.store.mongo_documents import GridFsFileStore, MongoDocumentStore
+from adapters.store.mongo_inbox import MongoInboxStore, MongoNotificationStore
+from adapters.store.mongo_setup import ensure_indexes
+from adapters.vault.sealing import KeyRing
+from agents import dedupe, fetcher, inbox, notifier, scheduler
+from agents.fetch_policy import RetryBackoff
+from infra.settings import Settings
+from schemas.topics import TOPIC_NAMES
+from streams.app import StreamSettings, create_app
+from streams.publish import FaustPublisher
+from streams.stage import RetryPolicy, StageRunner
+from streams.topics import Topics
+
+
+def mongo_client(settings: Settings) -> AsyncMongoClient:
+    # tz_aware: datetimes come back as UTC-aware, so comparisons with utcnow() work.
+    return AsyncMongoClient(settings.mongodb_uri, tz_aware=True)
+
+
+async def prepare(settings: Settings) -> None:
+    """Create the contract topics and the database indexes (idempotent)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        wanted = [
+            NewTopic(
+                settings.topic_prefix + name,
+                settings.topic_partitions,
+                settings.topic_replicas,
+            )
+            for name in TOPIC_NAMES
+            if settings.topic_prefix + name not in existing
+        ]
+        if wanted:
+            # Another worker may have made them first.
+            with contextlib.suppress(TopicAlreadyExistsError):
+                await admin.create_topics(wanted)
+    finally:
+        await admin.close()
+    client = mongo_client(settings)
+    try:
+        await ensure_indexes(client[settings.mongodb_database])
+    finally:
+        await client.close()
+
+
+def build_worker(settings: Settings) -> faust.App:
+    app = create_app(
+        StreamSettings(
+            app_id=settings.app_id,
+            kafka_bootstrap=settings.kafka_bootstrap,
+            topic_prefix=settings.topic_prefix,
+            partitions=settings.topic_partitions,
+            replicas=settings.topic_replicas,
+            session_timeout=settings.broker_session_timeout,
+            rebalance_timeout=settings.broker_rebalance_timeout,
+        )
+    )
+    topics = Topics(app, settings.topic_prefix)
+    publisher = FaustPublisher(topics)
+    policy = RetryPolicy(settings.stage_attempts, settings.stage_backoff_seconds)
+
+    def runner(stage: str) -> StageRunner:
+        return StageRunner(stage, publisher, policy)
+
+    db = mongo_client(settings)[settings.mongodb_database]
+    connections = MongoConnectionStore(db)
+    documents = MongoDocumentStore(db)
+    schedule = scheduler.SchedulePolicy(
+        lease_seconds=settings.fetch_lease_seconds,
+        jitter_fraction=settings.schedule_jitter_fraction,
+        lookback_days=settings.lookback_days,
+    )
+    keys = KeyRing.load(settings.vault_keys_dir)
+    portals = CatalogPortalFactory(
+        Catalog.load(settings.portal_urls), settings.portal_timeout_seconds
+    )
+    mailer = SmtpMailer(
+        settings.smtp_host,
+        settings.smtp_port,
+        settings.mail_from,
+        username=settings.smtp_username,
+        password=settings.smtp_password,
+        start_tls=settings.smtp_starttls,
+    )
+
+    scheduler.register(
+        app,
+        topics,
+        runner("scheduler"),
+        scheduler.SchedulerHandler(connections, schedule),
+        settings.scheduler_tick_seconds,
+    )
+    fetcher.register(
+        app,
+        topics,
+        runner("fetcher"),
+        fetcher.FetcherHandler(
+            connections=connections,
+            documents=documents,
+            files=GridFsFileStore(db),
+            portals=portals,
+            unseal=keys.unseal,
+            schedule=schedule,
+            backoff=RetryBackoff(
+                settings.fetch_retry_base_seconds,
+                settings.fetch_retry_cap_seconds,
+                settings.fetch_retry_max_attempts,
+            ),
+        ),
+    )
+    dedupe.register(app, topics, runner("dedupe"), dedupe.DedupeHandler(documents))
+    inbox.register(
+        app,
+        topics,
+        runner("inbox"),
+        inbox.InboxHandler(connections, MongoInboxStore(db)),
+    )
+    notifier.register(
+        app,
+        topics,
+        runner("notifier"),
+        notifier.NotifierHandler(connections, MongoNotificationStore(db), mailer),
+    )
+    return app

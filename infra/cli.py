@@ -1,0 +1,66 @@
+"""The `billhound` command: run the local stack, run a worker, print the public key."""
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import sys
+from pathlib import Path
+
+from infra.settings import Settings
+
+
+def cmd_worker(_: argparse.Namespace) -> int:
+    import faust
+
+    from infra.bootstrap import build_worker, prepare
+
+    settings = Settings()
+    logging.basicConfig(level=settings.log_level)
+    # One loop for set-up and for Faust, so clients made here stay on it.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    loop.run_until_complete(prepare(settings))
+    app = build_worker(settings)
+    worker = faust.Worker(app, loop=loop, loglevel=settings.log_level.lower())
+    worker.execute_from_commandline()  # runs until SIGTERM/SIGINT
+    return 0
+
+
+def cmd_public_key(args: argparse.Namespace) -> int:
+    from infra.local.stack import ensure_keys
+
+    keys_dir = Path(args.keys_dir) if args.keys_dir else Settings().vault_keys_dir
+    ring = ensure_keys(keys_dir)
+    print(f"key_id: {ring.current_key_id}")
+    print(f"public_key: {ring.public_key_b64()}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from infra.run import run_local
+
+    Path(args.home).mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_local(Path(args.home), demo=not args.no_demo))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="billhound", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="start the local stack with the demo portals")
+    run.add_argument("--home", default=".billhound", help="state, logs, mail, keys")
+    run.add_argument("--no-demo", action="store_true", help="no demo connections")
+    run.set_defaults(func=cmd_run)
+    worker = sub.add_parser("worker", help="run the agents (settings: BILLHOUND_* env)")
+    worker.set_defaults(func=cmd_worker)
+    key = sub.add_parser("public-key", help="print the key publishers seal with")
+    key.add_argument("--keys-dir", help="default: BILLHOUND_VAULT_KEYS_DIR")
+    key.set_defaults(func=cmd_public_key)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""Start and stop demo portals on free ports of 127.0.0.1 inside the running loop."""
+
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from infra.demo_portal.app import create_app
+from infra.demo_portal.data import PortalSpec, load_specs
+
+
+@dataclass
+class RunningPortal:
+    spec: PortalSpec
+    url: str
+    runner: web.AppRunner
+
+    @property
+    def key(self) -> str:
+        return f"{self.spec.supplier_id}/{self.spec.variant}"
+
+
+async def start_portal(spec: PortalSpec, port: int = 0) -> RunningPortal:
+    runner = web.AppRunner(create_app(spec), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", port)
+    await site.start()
+    bound = runner.addresses[0][1]
+    return RunningPortal(spec, f"http://127.0.0.1:{bound}", runner)
+
+
+async def start_all() -> list[RunningPortal]:
+    return [await start_portal(spec) for spec in load_specs()]
+
+
+async def stop_all(portals: list[RunningPortal]) -> None:
+    for portal in portals:
+        await portal.runner.cleanup()

@@ -1,0 +1,75 @@
+"""`billhound run`: the local stack, demo connections, and progress until Ctrl-C."""
+
+import asyncio
+import signal
+import time
+from pathlib import Path
+
+from pymongo import AsyncMongoClient
+
+from infra.demo import DEMO_TENANT, demo_connections, publish
+from infra.demo_portal.data import load_specs
+from infra.local.stack import LocalStack
+
+
+async def run_local(home: Path, demo: bool = True) -> None:
+    stack = LocalStack(home)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    print("Starting Billhound's local stack...", flush=True)
+    try:
+        info = await stack.start()
+        print(f"  broker:   {info['kafka_bootstrap']}")
+        print(f"  mongodb:  {info['mongodb_uri']}")
+        print(f"  smtp:     {info['smtp']}  (mails saved in {info['maildir']})")
+        for key, url in info["portals"].items():
+            print(f"  portal:   {key} at {url}")
+        print(f"  logs:     {info['logs']}   addresses: {home / 'stack.json'}")
+        if demo:
+            await _demo(info)
+        print("Running. Press Ctrl-C to stop.", flush=True)
+        await stop.wait()
+    finally:
+        print("\nStopping...", flush=True)
+        await stack.stop()
+        print("Stopped every process the stack started.")
+
+
+async def _demo(info: dict) -> None:
+    conns = demo_connections(load_specs(), info["public_key"])
+    started = time.monotonic()
+    await publish(
+        info["kafka_bootstrap"], "connection-created", [c.event for c in conns]
+    )
+    print(
+        f"Published {len(conns)} demo connections (tenant {DEMO_TENANT}).", flush=True
+    )
+    client = AsyncMongoClient(info["mongodb_uri"])
+    inbox = client["billhound"]["inbox"]
+    shown: dict[str, int] = {}
+    try:
+        while time.monotonic() - started < 300:
+            done = True
+            for c in conns:
+                n = await inbox.count_documents(
+                    {"tenant_id": DEMO_TENANT, "connection_id": c.event.connection_id}
+                )
+                if shown.get(c.label) != n:
+                    shown[c.label] = n
+                    print(
+                        f"  {c.label}: {n}/{c.expected} documents in the inbox",
+                        flush=True,
+                    )
+                done = done and n >= c.expected
+            if done:
+                took = time.monotonic() - started
+                print(
+                    f"All demo documents reached the inbox in {took:.1f}s.", flush=True
+                )
+                return
+            await asyncio.sleep(0.5)
+        print("Demo documents did not all arrive in 300s: see the worker log.")
+    finally:
+        await client.close()

@@ -1,0 +1,53 @@
+"""All settings in one pydantic-settings class; each field is env var BILLHOUND_*."""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BILLHOUND_", extra="ignore")
+
+    # Bus
+    kafka_bootstrap: str = Field("127.0.0.1:9092", description="host:port[,host:port]")
+    topic_prefix: str = Field("", description="Prepended to every topic name")
+    topic_partitions: int = Field(4, ge=1)
+    topic_replicas: int = Field(1, ge=1)
+    app_id: str = Field("billhound", description="Faust app id = consumer group")
+    broker_session_timeout: float = 10.0
+    broker_rebalance_timeout: float = 6.0
+
+    # Database
+    mongodb_uri: str = "mongodb://127.0.0.1:27017/?directConnection=true"
+    mongodb_database: str = "billhound"
+
+    # Mail
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool | None = None
+    mail_from: str = "Billhound <noreply@billhound.local>"
+
+    # Credential vault: private keys (*.key); only fetchers need this directory.
+    vault_keys_dir: Path = Path(".billhound/keys")
+
+    # Portals: "supplier/variant" -> base URL overrides of the catalog (local, staging).
+    portal_urls: dict[str, str] = Field(default_factory=dict)
+    portal_timeout_seconds: float = 30.0
+
+    # Scheduling and retries
+    scheduler_tick_seconds: float = Field(30.0, gt=0)
+    fetch_lease_seconds: float = 1800.0
+    schedule_jitter_fraction: float = Field(0.1, ge=0)
+    lookback_days: int = Field(14, ge=0)
+    fetch_retry_base_seconds: float = 60.0
+    fetch_retry_cap_seconds: float = 6 * 3600.0
+    fetch_retry_max_attempts: int = Field(5, ge=1)
+    stage_attempts: int = Field(
+        3, ge=1, description="In-place tries before dead-letter"
+    )
+    stage_backoff_seconds: float = 0.5
+
+    log_level: str = "INFO"

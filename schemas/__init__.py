@@ -1,0 +1,1 @@
+"""Billhound's public contract: envelope, topic models, records, error taxonomy."""

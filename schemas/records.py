@@ -1,0 +1,124 @@
+"""Value objects shared by events and stored records: secrets, schedules, documents."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class ConnectorKind(StrEnum):
+    COST = "cost"  # supplier bills: money going out
+    SALES = "sales"  # customer invoices: money coming in
+
+
+class ConnectionStatus(StrEnum):
+    PENDING = "pending"  # created, initial fetch not finished
+    CONNECTED = "connected"
+    DISRUPTED = "disrupted"  # a user-class error; waits for the user
+    PAUSED = "paused"
+
+
+class FetchReason(StrEnum):
+    INITIAL = "initial"
+    SCHEDULED = "scheduled"
+    MANUAL = "manual"
+    RETRY = "retry"
+
+
+class DocumentKind(StrEnum):
+    INVOICE = "invoice"
+    CREDIT_NOTE = "credit_note"
+    RECEIPT = "receipt"
+    STATEMENT = "statement"
+
+
+class Verdict(StrEnum):
+    NEW = "new"
+    DUPLICATE = "duplicate"  # exact: same portal id or same bytes
+
+
+class SealedSecret(Frozen):
+    """Credentials sealed to the fetchers' public key; only ciphertext travels."""
+
+    key_id: str = Field(min_length=1, description="Which public key sealed it")
+    algorithm: str = Field(default="x25519-xsalsa20-poly1305-sealedbox")
+    ciphertext: str = Field(min_length=1, description="base64 of the sealed box")
+
+    def __repr__(self) -> str:  # never print ciphertext in logs either
+        return f"SealedSecret(key_id={self.key_id!r})"
+
+
+class FetchSchedule(Frozen):
+    interval_hours: float = Field(default=168.0, gt=0, description="Weekly by default")
+
+
+class FileRef(Frozen):
+    """A stored file, addressed by content: the bytes live in GridFS, not on Kafka."""
+
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    size: int = Field(ge=0)
+    content_type: str = "application/pdf"
+    filename: str
+
+
+class DocumentMetadata(Frozen):
+    """What the portal's list says about a document."""
+
+    number: str | None = None
+    kind: DocumentKind = DocumentKind.INVOICE
+    issued_on: date
+    total: Decimal | None = None
+    currency: str | None = None
+
+
+class InboxItem(Frozen):
+    """A document as the business's inbox holds it."""
+
+    item_id: str
+    document_id: str
+    connection_id: str
+    owner: str
+    kind: ConnectorKind
+    supplier_id: str
+    supplier_document_id: str
+    metadata: DocumentMetadata
+    file: FileRef
+
+
+class Credentials(Frozen):
+    """Unsealed portal login: only in a fetcher's memory, never stored or sent."""
+
+    login: str
+    password: SecretStr
+    totp_secret: SecretStr | None = None
+
+
+class Connection(Frozen):
+    """A connected supplier portal and its fetch state, as the store holds it."""
+
+    connection_id: str
+    tenant_id: str
+    supplier_id: str
+    portal_variant: str
+    connector_kind: ConnectorKind
+    document_owner: str
+    notify_email: str
+    collect_from: date
+    schedule: FetchSchedule
+    credentials: SealedSecret
+    status: ConnectionStatus = ConnectionStatus.PENDING
+    created_at: datetime
+    next_check_at: datetime | None = None
+    run_id: str | None = Field(default=None, description="The fetch run in flight")
+    run_lease_until: datetime | None = None
+    bookmark: date | None = Field(default=None, description="Newest issue date seen")
+    last_fetch_at: datetime | None = None
+    last_error: str | None = None
+    disruption_id: str | None = None
+    failed_attempts: int = 0  # consecutive transient failures
+    documents_found: int = 0

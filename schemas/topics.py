@@ -1,0 +1,28 @@
+"""Topic names and the event model each carries: the contract other services rely on."""
+
+from schemas.envelope import Event
+from schemas.events import (
+    AuthFailed,
+    ConnectionCreated,
+    ConnectionStatusChanged,
+    DeadLetter,
+    DocumentAccepted,
+    DocumentFound,
+    FetchDue,
+    InboxPosted,
+)
+
+EVENT_TYPES: tuple[type[Event], ...] = (
+    ConnectionCreated,
+    FetchDue,
+    DocumentFound,
+    DocumentAccepted,
+    InboxPosted,
+    AuthFailed,
+    ConnectionStatusChanged,
+    DeadLetter,
+)
+
+# Topic name == event TYPE; an optional deployment prefix is applied in streams/.
+TOPIC_NAMES: tuple[str, ...] = tuple(model.TYPE for model in EVENT_TYPES)
+MODEL_BY_TOPIC: dict[str, type[Event]] = {model.TYPE: model for model in EVENT_TYPES}

@@ -1,0 +1,1 @@
+"""Faust plumbing: app factory, topics, publishing and the stage runner."""
