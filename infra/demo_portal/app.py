@@ -26,7 +26,7 @@ def create_app(spec: PortalSpec) -> web.Application:
         "sessions": {},  # session token -> username
         "attempts": Counter(),
     }
-    app.router.add_get("/", lambda r: web.HTTPFound("/login"))
+    app.router.add_get("/", home)
     app.router.add_get("/login", login_form)
     app.router.add_post("/login", login)
     app.router.add_get("/account/invoices", invoice_list)
@@ -35,6 +35,10 @@ def create_app(spec: PortalSpec) -> web.Application:
     app.router.add_post("/_demo/accounts/{username}/password", set_password)
     app.router.add_post("/_demo/reset-stats", reset_stats)
     return app
+
+
+async def home(request: web.Request) -> web.Response:
+    raise web.HTTPFound("/login")
 
 
 def page(spec: PortalSpec, body: str, status: int = 200) -> web.Response:

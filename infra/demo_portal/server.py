@@ -1,5 +1,7 @@
 """Start and stop demo portals on free ports of 127.0.0.1 inside the running loop."""
 
+import asyncio
+import threading
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -35,3 +37,29 @@ async def start_all() -> list[RunningPortal]:
 async def stop_all(portals: list[RunningPortal]) -> None:
     for portal in portals:
         await portal.runner.cleanup()
+
+
+class PortalThread:
+    """Demo portals on their own loop in a thread: they answer even while the caller's
+    loop is busy or idle (pytest runs sync tests between async ones)."""
+
+    def __init__(self) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self.portals: list[RunningPortal] = []
+
+    def start(self) -> "PortalThread":
+        self._thread.start()
+        self.portals = asyncio.run_coroutine_threadsafe(start_all(), self._loop).result(
+            30
+        )
+        return self
+
+    def stop(self) -> None:
+        asyncio.run_coroutine_threadsafe(stop_all(self.portals), self._loop).result(30)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+
+    @property
+    def urls(self) -> dict[str, str]:
+        return {p.key: p.url for p in self.portals}
