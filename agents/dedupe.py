@@ -54,7 +54,11 @@ class DedupeHandler:
                 duplicate_of=duplicate_of,
                 created_at=self.clock(),
             )
-            await self.documents.insert(record)
+            if not await self.documents.insert(record):
+                # Someone recorded it between our read and write: theirs stands.
+                record = await self.documents.get(doc_id)
+                if record is None:
+                    raise LookupError(f"{doc_id} conflicts with another record")
         if record.verdict is not Verdict.NEW:
             log.info("%s is a duplicate of %s", doc_id, record.duplicate_of)
             return

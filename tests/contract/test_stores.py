@@ -1,0 +1,175 @@
+"""One contract per store port, run against every implementation (memory, MongoDB)."""
+
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from pymongo import AsyncMongoClient
+
+from adapters.store import memory
+from adapters.store.mongo_connections import MongoConnectionStore
+from adapters.store.mongo_documents import GridFsFileStore, MongoDocumentStore
+from adapters.store.mongo_inbox import MongoInboxStore, MongoNotificationStore
+from adapters.store.mongo_setup import ensure_indexes
+from adapters.store.ports import Delivery, DocumentRecord
+from agents.scheduler import SchedulePolicy, new_connection
+from schemas.records import ConnectionStatus, InboxItem, Verdict
+from tests.unit.factories import NOW, created, found
+
+MEMORY = {
+    "connections": memory.InMemoryConnectionStore,
+    "documents": memory.InMemoryDocumentStore,
+    "files": memory.InMemoryFileStore,
+    "inbox": memory.InMemoryInboxStore,
+    "notifications": memory.InMemoryNotificationStore,
+}
+MONGO = {
+    "connections": MongoConnectionStore,
+    "documents": MongoDocumentStore,
+    "files": GridFsFileStore,
+    "inbox": MongoInboxStore,
+    "notifications": MongoNotificationStore,
+}
+
+
+@pytest.fixture(params=["memory", "mongodb"])
+async def stores(request):
+    if request.param == "memory":
+        yield {name: cls() for name, cls in MEMORY.items()}
+        return
+    uri = request.getfixturevalue("service_addresses")[1]
+    client = AsyncMongoClient(uri, tz_aware=True)
+    db = client[f"contract_{uuid.uuid4().hex[:8]}"]
+    await ensure_indexes(db)
+    yield {name: cls(db) for name, cls in MONGO.items()}
+    await client.drop_database(db.name)
+    await client.close()
+
+
+def conn(connection_id="c1", **changes):
+    base = new_connection(created(connection_id=connection_id), NOW, SchedulePolicy())
+    return base.model_copy(update={"run_id": None, "run_lease_until": None} | changes)
+
+
+async def test_connections_create_once_and_read_back(stores):
+    store = stores["connections"]
+    assert await store.create(conn())
+    assert not await store.create(conn())
+    back = await store.get("c1")
+    assert back == conn() and await store.get("nope") is None
+
+
+async def test_claim_due_gives_each_connection_one_run(stores):
+    store = stores["connections"]
+    await store.create(conn("due"))
+    await store.create(conn("later", next_check_at=NOW + timedelta(hours=1)))
+    await store.create(conn("broken", status=ConnectionStatus.DISRUPTED))
+    await store.create(conn("busy", run_id="r0", run_lease_until=NOW + timedelta(1)))
+    lease = NOW + timedelta(minutes=30)
+    claimed = await store.claim_due(NOW, lease, ["r1", "r2", "r3"])
+    assert [(c.connection_id, c.run_id) for c in claimed] == [("due", "r1")]
+    assert await store.claim_due(NOW, lease, ["r4"]) == []
+    assert (await store.get("due")).run_lease_until == lease
+
+
+async def test_only_the_current_run_can_finish_disrupt_or_retry(stores):
+    store = stores["connections"]
+    await store.create(conn(run_id="r1"))
+    later = NOW + timedelta(days=7)
+    assert (
+        await store.finish_run(
+            "c1", "other", now=NOW, bookmark=None, next_check_at=later, found=0
+        )
+        is None
+    )
+    before = await store.finish_run(
+        "c1", "r1", now=NOW, bookmark=date(2025, 3, 5), next_check_at=later, found=4
+    )
+    assert before.status is ConnectionStatus.PENDING
+    after = await store.get("c1")
+    assert (after.status, after.bookmark, after.documents_found, after.run_id) == (
+        ConnectionStatus.CONNECTED,
+        date(2025, 3, 5),
+        4,
+        None,
+    )
+    assert not await store.retry_later(
+        "c1", "r1", at=later, error_code="x", failed_attempts=1
+    )
+    assert await store.touch_run("c1", "r1", later) is False
+
+
+async def test_disrupt_reports_the_state_before(stores):
+    store = stores["connections"]
+    await store.create(conn(run_id="r1"))
+    before = await store.disrupt(
+        "c1", "r1", now=NOW, error_code="invalid_credentials", disruption_id="d1"
+    )
+    assert before.status is ConnectionStatus.PENDING
+    after = await store.get("c1")
+    assert after.status is ConnectionStatus.DISRUPTED and after.next_check_at is None
+    assert (
+        await store.disrupt("c1", "r1", now=NOW, error_code="x", disruption_id="d2")
+        is None
+    )
+
+
+def record(doc_id, sha="a", supplier_id="inv-1", connection="c1", verdict=Verdict.NEW):
+    return DocumentRecord(
+        document_id=doc_id,
+        tenant_id="t1",
+        connection_id=connection,
+        supplier_document_id=supplier_id,
+        sha256=sha * 64,
+        verdict=verdict,
+        created_at=NOW,
+    )
+
+
+async def test_documents_are_unique_per_connection_and_portal_id(stores):
+    docs = stores["documents"]
+    assert await docs.insert(record("d1"))
+    assert not await docs.insert(record("d1"))
+    assert not await docs.insert(record("d2"))  # same connection + portal id
+    assert await docs.insert(
+        record("d3", supplier_id="inv-2", verdict=Verdict.DUPLICATE)
+    )
+    assert (await docs.find_new_by_sha("t1", "a" * 64)).document_id == "d1"
+    assert await docs.find_new_by_sha("t2", "a" * 64) is None
+    assert await docs.known_ids("c1", ["inv-1", "inv-9"]) == {"inv-1"}
+    await docs.mark_sent("d1")
+    assert (await docs.get("d1")).accepted_sent
+
+
+async def test_files_are_stored_once_by_content(stores):
+    files = stores["files"]
+    one = await files.put(b"%PDF-1 same", "a.pdf", "application/pdf")
+    two = await files.put(b"%PDF-1 same", "b.pdf", "application/pdf")
+    assert one.sha256 == two.sha256 and one.size == 11
+    assert await files.get(one.sha256) == b"%PDF-1 same"
+    assert await files.get("0" * 64) is None
+
+
+async def test_inbox_and_notifications_record_each_effect_once(stores):
+    f = found()
+    item = InboxItem(
+        item_id="d1",
+        document_id="d1",
+        connection_id="c1",
+        owner="o",
+        kind="cost",
+        supplier_id=f.supplier_id,
+        supplier_document_id=f.supplier_document_id,
+        metadata=f.metadata,
+        file=f.file,
+    )
+    inbox = stores["inbox"]
+    assert await inbox.insert("t1", item) is Delivery.NEW
+    assert await inbox.insert("t1", item) is Delivery.PENDING
+    await inbox.mark_posted("d1")
+    assert await inbox.insert("t1", item) is Delivery.DONE
+    assert await inbox.list("t1") == [item] and await inbox.list("t2") == []
+    notes = stores["notifications"]
+    assert await notes.claim("x", "c1") is Delivery.NEW
+    await notes.mark_sent("x")
+    assert await notes.claim("x", "c1") is Delivery.DONE

@@ -1,0 +1,101 @@
+"""Scheduler decisions: fetch at once, re-check on schedule, one run at a time."""
+
+from datetime import date, timedelta
+
+from adapters.store.memory import InMemoryConnectionStore
+from agents.scheduler import (
+    SchedulePolicy,
+    SchedulerHandler,
+    fetch_due_for,
+    new_connection,
+    next_check_at,
+)
+from schemas.records import ConnectionStatus, FetchReason, FetchSchedule
+from tests.unit.factories import NOW, created, drain
+
+POLICY = SchedulePolicy(lease_seconds=600, jitter_fraction=0.1, lookback_days=14)
+
+
+def handler(store=None, now=NOW):
+    return SchedulerHandler(
+        store or InMemoryConnectionStore(), POLICY, clock=lambda: now
+    )
+
+
+async def test_created_connection_is_stored_and_fetched_at_once():
+    store = InMemoryConnectionStore()
+    event = created()
+    out = await drain(handler(store).on_connection_created(event))
+    assert [o.topic for o in out] == ["connection-status-changed", "fetch-due"]
+    due = out[1].event
+    assert due.reason is FetchReason.INITIAL and due.since == date(2025, 1, 1)
+    assert due.correlation_id == event.correlation_id and out[1].key == "c1"
+    stored = store.rows["c1"]
+    assert (
+        stored.status is ConnectionStatus.PENDING
+        and stored.run_id == due.correlation_id
+    )
+
+
+async def test_a_repeated_creation_changes_nothing():
+    store = InMemoryConnectionStore()
+    await drain(handler(store).on_connection_created(created()))
+    assert await drain(handler(store).on_connection_created(created())) == []
+
+
+async def test_tick_never_starts_a_second_run_while_one_holds_the_lease():
+    store = InMemoryConnectionStore()
+    await drain(handler(store).on_connection_created(created()))
+    assert await drain(handler(store, NOW + timedelta(seconds=60)).on_tick()) == []
+    # Once the lease lapses (a crashed fetcher), the timer issues the fetch again.
+    late = await drain(handler(store, NOW + timedelta(seconds=601)).on_tick())
+    assert [o.event.reason for o in late] == [FetchReason.INITIAL]
+
+
+async def test_tick_skips_disrupted_and_not_yet_due_connections():
+    store = InMemoryConnectionStore()
+    conn = new_connection(created(), NOW, POLICY)
+    await store.create(conn.model_copy(update={"run_id": None, "connection_id": "due"}))
+    await store.create(
+        conn.model_copy(
+            update={
+                "run_id": None,
+                "connection_id": "later",
+                "next_check_at": NOW + timedelta(1),
+            }
+        )
+    )
+    await store.create(
+        conn.model_copy(
+            update={
+                "run_id": None,
+                "connection_id": "broken",
+                "status": ConnectionStatus.DISRUPTED,
+            }
+        )
+    )
+    out = await drain(handler(store).on_tick())
+    assert [o.key for o in out] == ["due"]
+
+
+def test_scheduled_fetch_looks_back_from_the_bookmark_but_not_before_collect_from():
+    conn = new_connection(created(), NOW, POLICY).model_copy(
+        update={"last_fetch_at": NOW, "bookmark": date(2025, 6, 10)}
+    )
+    due = fetch_due_for(conn, "run", POLICY)
+    assert due.reason is FetchReason.SCHEDULED and due.since == date(2025, 5, 27)
+    early = conn.model_copy(update={"bookmark": date(2025, 1, 3)})
+    assert fetch_due_for(early, "run", POLICY).since == date(2025, 1, 1)
+    retry = conn.model_copy(update={"failed_attempts": 2})
+    assert fetch_due_for(retry, "run", POLICY).reason is FetchReason.RETRY
+    assert fetch_due_for(retry, "run", POLICY).attempt == 3
+
+
+def test_next_check_is_the_interval_plus_bounded_jitter():
+    conn = new_connection(
+        created(schedule=FetchSchedule(interval_hours=24)), NOW, POLICY
+    )
+    assert next_check_at(conn, NOW, POLICY, 0.0) == NOW + timedelta(hours=24)
+    assert next_check_at(conn, NOW, POLICY, 0.999) < NOW + timedelta(hours=24 * 1.1)
+    weekly = new_connection(created(), NOW, POLICY)
+    assert next_check_at(weekly, NOW, POLICY, 0.0) == NOW + timedelta(days=7)
