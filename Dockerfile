@@ -1,0 +1,15 @@
+# The Billhound worker image for docker-compose (production). Not built on dev machines
+# without a Docker engine; `make run` needs no Docker.
+FROM python:3.11-slim
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY schemas schemas
+COPY streams streams
+COPY agents agents
+COPY adapters adapters
+COPY infra infra
+RUN pip install --no-cache-dir .
+RUN useradd --system billhound
+USER billhound
+ENTRYPOINT ["billhound"]
+CMD ["worker"]
