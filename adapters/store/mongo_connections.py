@@ -7,6 +7,7 @@ from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from adapters.store.mongo_models import load
 from schemas.records import Connection, ConnectionStatus
 
 ACTIVE = [ConnectionStatus.PENDING.value, ConnectionStatus.CONNECTED.value]
@@ -23,11 +24,7 @@ def to_doc(conn: Connection) -> dict[str, Any]:
 
 
 def from_doc(doc: dict[str, Any] | None) -> Connection | None:
-    if doc is None:
-        return None
-    doc = dict(doc)
-    doc["connection_id"] = doc.pop("_id")
-    return Connection.model_validate(doc)
+    return load(Connection, "connection_id", doc)
 
 
 class MongoConnectionStore:

@@ -7,6 +7,7 @@ from gridfs.errors import NoFile
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from adapters.store.mongo_models import load
 from adapters.store.ports import DocumentRecord
 from schemas.records import FileRef, Verdict
 
@@ -54,11 +55,7 @@ class MongoDocumentStore:
 
 
 def _record(doc: dict | None) -> DocumentRecord | None:
-    if doc is None:
-        return None
-    doc = dict(doc)
-    doc["document_id"] = doc.pop("_id")
-    return DocumentRecord.model_validate(doc)
+    return load(DocumentRecord, "document_id", doc)
 
 
 class GridFsFileStore:
