@@ -49,8 +49,9 @@ class SealedSecret(Frozen):
     algorithm: str = Field(default="x25519-xsalsa20-poly1305-sealedbox")
     ciphertext: str = Field(min_length=1, description="base64 of the sealed box")
 
-    def __repr__(self) -> str:  # never print ciphertext in logs either
-        return f"SealedSecret(key_id={self.key_id!r})"
+    def __repr_args__(self):  # repr() and str() show which key, not the ciphertext
+        yield "key_id", self.key_id
+        yield "algorithm", self.algorithm
 
 
 class FetchSchedule(Frozen):

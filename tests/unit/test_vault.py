@@ -11,6 +11,7 @@ def test_seal_and_unseal(tmp_path):
     ring = KeyRing.load(tmp_path)
     sealed = seal(ring.public_key_b64(), Credentials(login="me", password=" pw "))
     assert sealed.key_id == ring.current_key_id and "pw" not in sealed.ciphertext
+    assert sealed.ciphertext not in repr(sealed) + str(sealed)
     back = ring.unseal(sealed)
     assert back.login == "me" and back.password.get_secret_value() == " pw "
     assert "pw" not in repr(back) and "pw" not in str(back)
