@@ -7,7 +7,7 @@ import json
 from schemas.topics import TOPIC_NAMES
 from tests.bus import produce, raw_values, read_topic
 from tests.e2e.test_pipeline import connect, wait_for
-from tests.e2e.upstream import envelope, unique
+from tests.e2e.upstream import connection_created, envelope, unique
 
 INPUT_TOPICS = [
     "connection-created",
@@ -104,8 +104,6 @@ async def test_malformed_events_dead_letter_and_agents_go_on(stack, db):
         }
 
     # Behind the poison, on the same partitions, valid events still flow end to end.
-    from tests.e2e.upstream import connection_created
-
     raw = connection_created(
         stack.keys,
         tenant=tenant,

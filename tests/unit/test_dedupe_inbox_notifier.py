@@ -52,17 +52,10 @@ async def test_an_unconfirmed_acceptance_is_sent_again():
     assert len(await drain(docs.on_document_found(found("inv-1", "a")))) == 1
 
 
-def accepted(doc="d1") -> DocumentAccepted:
-    f = found()
-    return f.caused(
-        DocumentAccepted,
-        document_id=doc,
-        supplier_id=f.supplier_id,
-        supplier_document_id=f.supplier_document_id,
-        verdict=Verdict.NEW,
-        metadata=f.metadata,
-        file=f.file,
-    )
+async def accepted() -> DocumentAccepted:
+    """What dedupe emits for a new document: made by the handler, not by hand."""
+    out = await drain(DedupeHandler(InMemoryDocumentStore()).on_document_found(found()))
+    return out[0].event
 
 
 async def connections():
@@ -74,10 +67,10 @@ async def connections():
 async def test_inbox_posts_once_with_owner_and_kind():
     inbox = InMemoryInboxStore()
     handler = InboxHandler(await connections(), inbox)
-    out = await drain(handler.on_document_accepted(accepted()))
+    out = await drain(handler.on_document_accepted(await accepted()))
     item = out[0].event.item
     assert (item.owner, item.kind, item.connection_id) == ("ACME Ltd", "cost", "c1")
-    assert await drain(handler.on_document_accepted(accepted())) == []
+    assert await drain(handler.on_document_accepted(await accepted())) == []
     assert len(await inbox.list("t1")) == 1 and await inbox.list("t2") == []
 
 
