@@ -42,3 +42,9 @@ def retry_at(
     if retry_after is not None:
         delay = max(delay, retry_after)  # never call back sooner than the portal asked
     return now + timedelta(seconds=delay)
+
+
+def should_pause_supplier(failed: int, active: int, threshold: int) -> bool:
+    """A layout change seen by `threshold` connections of a supplier (or by all of
+    them, when it has fewer) is the portal's change, not one account's oddity."""
+    return failed >= max(1, min(threshold, active))

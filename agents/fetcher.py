@@ -1,32 +1,39 @@
-"""Fetcher stage: log in to the portal, store new files, emit document-found."""
+"""Fetcher stage: sign in to the portal, store new files, emit document-found; pause
+for a one-time code when the portal sends one, and resume when it is answered."""
 
-import base64
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
 
 import faust
 
-from adapters.portals.protocol import PortalError, PortalFactory
-from adapters.store.ports import ConnectionStore, DocumentStore, FileStore
-from agents.fetch_policy import FailureAction, RetryBackoff, action_for, retry_at
-from agents.scheduler import SchedulePolicy, jitter_unit, next_check_at
-from schemas.envelope import new_id, utcnow
-from schemas.errors import REMEDY, TITLE
+from adapters.portals.protocol import ChallengeExpired, PortalError, PortalFactory
+from adapters.portals.protocol import ChallengeRequired as CodeSent
+from adapters.store.ports import (
+    ConnectionStore,
+    DocumentStore,
+    FileStore,
+    SupplierStore,
+)
+from adapters.vault.ports import Vault
+from agents.fetch_failures import on_failure, status_changed
+from agents.fetch_policy import RetryBackoff
+from agents.scheduler import SchedulePolicy, fetch_due_for, jitter_unit, next_check_at
+from schemas.envelope import Event, new_id, utcnow
 from schemas.events import (
-    AuthFailed,
-    ConnectionStatusChanged,
-    DeadLetter,
+    ChallengeAnswered,
+    ChallengeRequired,
     DocumentFound,
     FetchDue,
 )
-from schemas.records import Connection, ConnectionStatus, Credentials, SealedSecret
+from schemas.records import Connection, ConnectionStatus, PendingChallenge
 from streams.publish import Outgoing
-from streams.stage import StageRunner, run_event
+from streams.stage import StageRunner, run_event, run_timer
 from streams.topics import Topics
 
 log = logging.getLogger(__name__)
-Unseal = Callable[[SealedSecret], Credentials]
+SignIn = Callable[..., Awaitable[None]]
+CHALLENGE_GRACE = timedelta(seconds=60)  # lease beyond expiry, for the expiry tick
 
 
 class FetcherHandler:
@@ -36,16 +43,20 @@ class FetcherHandler:
         connections: ConnectionStore,
         documents: DocumentStore,
         files: FileStore,
+        suppliers: SupplierStore,
         portals: PortalFactory,
-        unseal: Unseal,
+        vault: Vault,
         schedule: SchedulePolicy,
         backoff: RetryBackoff,
+        layout_threshold: int = 2,
+        topic_prefix: str = "",
         clock: Callable[[], datetime] = utcnow,
         jitter: Callable[[], float] = jitter_unit,
     ) -> None:
         self.connections, self.documents, self.files = connections, documents, files
-        self.portals, self.unseal = portals, unseal
+        self.suppliers, self.portals, self.vault = suppliers, portals, vault
         self.schedule, self.backoff = schedule, backoff
+        self.layout_threshold, self.topic_prefix = layout_threshold, topic_prefix
         self.clock, self.jitter = clock, jitter
 
     async def on_fetch_due(self, due: FetchDue) -> AsyncIterator[Outgoing]:
@@ -53,20 +64,83 @@ class FetcherHandler:
         if conn is None or conn.run_id != due.correlation_id:
             # Not this run's turn (stale, duplicate, or another run holds it): one fetch
             # of a connection at a time.
+            log.info("fetch %s for %s skipped: not the current run", *_ids(due))
+            return
+        if conn.supplier_id in await self.suppliers.paused():
+            # Operators are fixing this supplier; the scheduler picks it up on resume.
+            await self.connections.release_run(conn.connection_id, due.correlation_id)
+            log.info("fetch %s for %s held: supplier paused", *_ids(due))
+            return
+
+        async def sign_in(portal, credentials) -> None:
+            if conn.portal_session is not None:
+                # Kept cookies: a live session, or at least a device the portal trusts.
+                portal.restore_state(self.vault.unseal_data(conn.portal_session))
+                if await portal.resume():
+                    return
+            await portal.login(credentials)
+
+        async for out in self._run(conn, due, sign_in):
+            yield out
+
+    async def on_challenge_answered(
+        self, answer: ChallengeAnswered
+    ) -> AsyncIterator[Outgoing]:
+        conn = await self.connections.get(answer.connection_id)
+        pending = conn.challenge if conn is not None else None
+        if pending is None or pending.challenge_id != answer.challenge_id:
             log.info(
-                "fetch %s for %s skipped: not the current run",
-                due.correlation_id,
-                due.connection_id,
+                "answer to challenge %s ignored: none waiting", answer.challenge_id
             )
             return
+        due = self._resumed_run(conn, pending.run_id, answer)
+        if self.clock() > pending.expires_at:
+            err = ChallengeExpired("the code was answered after the request expired")
+            async for out in on_failure(self, conn, due, err, None):
+                yield out
+            return
+        code = str(self.vault.unseal_data(answer.code).get("code", "")).strip()
+        state = conn.portal_session
+
+        async def answer_code(portal, credentials) -> None:
+            if state is not None:
+                portal.restore_state(self.vault.unseal_data(state))
+            await portal.answer_challenge(code)
+
+        async for out in self._run(conn, due, answer_code):
+            yield out
+
+    async def on_tick(self) -> AsyncIterator[Outgoing]:
+        """Challenges nobody answered in time end the run as challenge_expired."""
+        for conn in await self.connections.expired_challenges(self.clock()):
+            assert conn.challenge is not None
+            due = self._resumed_run(conn, conn.challenge.run_id, None)
+            err = ChallengeExpired("nobody answered the code in time")
+            async for out in on_failure(self, conn, due, err, None):
+                yield out
+
+    def _resumed_run(self, conn: Connection, run_id: str, cause: Event | None):
+        due = fetch_due_for(conn, run_id, self.schedule)
+        if cause is None:
+            return due
+        return due.model_copy(update={"causation_id": cause.event_id})
+
+    async def _run(
+        self, conn: Connection, due: FetchDue, sign_in: SignIn
+    ) -> AsyncIterator[Outgoing]:
         since = max(due.since, conn.collect_from)
-        newest, found = conn.bookmark, 0
+        newest, found, credentials = conn.bookmark, 0, None
         try:
-            credentials = self.unseal(conn.credentials)
+            credentials = self.vault.unseal(conn.credentials)
             async with self.portals.open(
                 conn.supplier_id, conn.portal_variant
             ) as portal:
-                await portal.login(credentials)
+                try:
+                    await sign_in(portal, credentials)
+                except CodeSent as sent:
+                    async for out in self._wait_for_code(conn, due, portal, sent):
+                        yield out
+                    return
                 refs = [ref async for ref in portal.list_documents(since)]
                 refs = [r for r in refs if r.metadata.issued_on >= since]
                 ids = [r.supplier_document_id for r in refs]
@@ -92,8 +166,9 @@ class FetcherHandler:
                         await self._keep_lease(conn, due)
                     issued = ref.metadata.issued_on
                     newest = issued if newest is None or issued > newest else newest
+                session = self.vault.seal_data(portal.export_state())
         except PortalError as err:
-            async for out in self._on_failure(conn, due, err):
+            async for out in on_failure(self, conn, due, err, credentials):
                 yield out
             return
         # The bookmark moves only after every document-found was acknowledged.
@@ -105,111 +180,76 @@ class FetcherHandler:
             bookmark=newest,
             next_check_at=next_check_at(conn, now, self.schedule, self.jitter()),
             found=found,
+            portal_session=session,
         )
-        log.info(
-            "fetch %s for %s: %d new documents",
-            due.correlation_id,
-            conn.connection_id,
-            found,
-        )
+        await self.suppliers.clear_layout_failure(conn.supplier_id, conn.connection_id)
+        log.info("fetch %s for %s: %d new documents", *_ids(due), found)
         if before is not None and before.status is not ConnectionStatus.CONNECTED:
-            yield _status(
+            yield status_changed(
                 due, before.status, ConnectionStatus.CONNECTED, "fetch succeeded"
             )
+
+    async def _wait_for_code(
+        self, conn: Connection, due: FetchDue, portal, sent: CodeSent
+    ) -> AsyncIterator[Outgoing]:
+        expires = self.clock() + timedelta(seconds=sent.ttl_seconds)
+        pending = PendingChallenge(
+            challenge_id=new_id(),
+            run_id=due.correlation_id,
+            medium=sent.medium,
+            destination_hint=sent.destination_hint,
+            expires_at=expires,
+        )
+        # The portal's half-finished login lives in its cookies: kept sealed, so any
+        # fetcher can finish it when the answer comes.
+        waiting = await self.connections.await_challenge(
+            conn.connection_id,
+            due.correlation_id,
+            challenge=pending,
+            portal_session=self.vault.seal_data(portal.export_state()),
+            lease_until=expires + CHALLENGE_GRACE,
+        )
+        if not waiting:
+            return
+        log.info("fetch %s for %s waits for a code by %s", *_ids(due), sent.medium)
+        yield Outgoing(
+            "challenge-required",
+            conn.connection_id,
+            due.caused(
+                ChallengeRequired,
+                challenge_id=pending.challenge_id,
+                supplier_id=conn.supplier_id,
+                supplier_name=self.portals.supplier_name(conn.supplier_id),
+                medium=sent.medium,
+                destination_hint=sent.destination_hint,
+                expires_at=expires,
+            ),
+        )
 
     async def _keep_lease(self, conn: Connection, due: FetchDue) -> None:
         until = self.clock() + timedelta(seconds=self.schedule.lease_seconds)
         await self.connections.touch_run(conn.connection_id, due.correlation_id, until)
 
-    async def _on_failure(
-        self, conn: Connection, due: FetchDue, err: PortalError
-    ) -> AsyncIterator[Outgoing]:
-        attempts = conn.failed_attempts + 1
-        action = action_for(err.code, attempts, self.backoff)
-        log.warning(
-            "fetch %s for %s failed: %s (%s) -> %s",
-            due.correlation_id,
-            conn.connection_id,
-            err.code,
-            err.detail,
-            action,
-        )
-        now = self.clock()
-        if action is FailureAction.DISRUPT:
-            disruption_id = new_id()
-            before = await self.connections.disrupt(
-                conn.connection_id,
-                due.correlation_id,
-                now=now,
-                error_code=err.code.value,
-                disruption_id=disruption_id,
-            )
-            if before is None or before.status is ConnectionStatus.DISRUPTED:
-                return  # already disrupted: auth-failed was emitted once, not again
-            yield Outgoing(
-                "auth-failed",
-                conn.connection_id,
-                due.caused(
-                    AuthFailed,
-                    disruption_id=disruption_id,
-                    supplier_id=conn.supplier_id,
-                    supplier_name=self.portals.supplier_name(conn.supplier_id),
-                    error_code=err.code,
-                    title=TITLE[err.code],
-                    remedy=REMEDY[err.code],
-                ),
-            )
-            yield _status(
-                due, before.status, ConnectionStatus.DISRUPTED, err.detail, err.code
-            )
-        elif action is FailureAction.RETRY:
-            at = retry_at(now, attempts, err.retry_after, self.backoff)
-            await self.connections.retry_later(
-                conn.connection_id,
-                due.correlation_id,
-                at=at,
-                error_code=err.code.value,
-                failed_attempts=attempts,
-            )
-        else:
-            # Give the run up: operators see it in dead-letter; the schedule goes on.
-            await self.connections.retry_later(
-                conn.connection_id,
-                due.correlation_id,
-                at=next_check_at(conn, now, self.schedule, self.jitter()),
-                error_code=err.code.value,
-                failed_attempts=0,
-            )
-            yield Outgoing(
-                "dead-letter",
-                conn.connection_id,
-                due.caused(
-                    DeadLetter,
-                    original_topic="fetch-due",
-                    original_key_b64=base64.b64encode(
-                        conn.connection_id.encode()
-                    ).decode(),
-                    original_value_b64=base64.b64encode(due.to_bytes()).decode(),
-                    stage="fetcher",
-                    error=f"{err.code}: {err.detail}",
-                    attempts=attempts,
-                ),
-            )
+
+def _ids(due: FetchDue) -> tuple[str, str]:
+    return due.correlation_id, due.connection_id
 
 
-def _status(due, old, new, reason, code=None) -> Outgoing:
-    event = due.caused(
-        ConnectionStatusChanged,
-        old_status=old,
-        new_status=new,
-        reason=reason,
-        error_code=code,
-    )
-    return Outgoing("connection-status-changed", due.connection_id, event)
-
-
-def register(app: faust.App, topics: Topics, runner: StageRunner, handler) -> None:
+def register(
+    app: faust.App, topics: Topics, runner: StageRunner, handler, tick: float
+) -> None:
     @app.agent(topics["fetch-due"], name="fetcher", concurrency=1)
     async def fetch(stream):
         async for event in stream.events():
             await run_event(runner, FetchDue, event, handler.on_fetch_due)
+
+    @app.agent(topics["challenge-answered"], name="fetcher-answers", concurrency=1)
+    async def answers(stream):
+        async for event in stream.events():
+            await run_event(
+                runner, ChallengeAnswered, event, handler.on_challenge_answered
+            )
+
+    @app.timer(tick, on_leader=True, name="fetcher-challenge-expiry")
+    async def expire_challenges():
+        await run_timer(runner, handler.on_tick)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import faust
 
-from adapters.store.ports import ConnectionStore
+from adapters.store.ports import ConnectionStore, SupplierStore
 from schemas.envelope import new_id, utcnow
 from schemas.events import ConnectionCreated, ConnectionStatusChanged, FetchDue
 from schemas.records import Connection, ConnectionStatus, FetchReason
@@ -80,14 +80,24 @@ def next_check_at(
 # --- handler ------------------------------------------------------------------------
 
 
+def full_suppliers(
+    running: dict[str, int], limit: Callable[[str], int]
+) -> frozenset[str]:
+    """Suppliers already at their limit of concurrent sessions."""
+    return frozenset(s for s, n in running.items() if n >= limit(s))
+
+
 class SchedulerHandler:
     def __init__(
         self,
         connections: ConnectionStore,
         policy: SchedulePolicy,
+        suppliers: SupplierStore,
+        session_limit: Callable[[str], int] = lambda _: 2,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.connections, self.policy, self.clock = connections, policy, clock
+        self.suppliers, self.session_limit = suppliers, session_limit
 
     async def on_connection_created(
         self, event: ConnectionCreated
@@ -115,12 +125,20 @@ class SchedulerHandler:
     async def on_tick(self) -> AsyncIterator[Outgoing]:
         now = self.clock()
         lease = now + timedelta(seconds=self.policy.lease_seconds)
-        run_ids = [new_id() for _ in range(self.policy.claim_batch)]
-        for conn in await self.connections.claim_due(now, lease, run_ids):
+        paused = frozenset(await self.suppliers.paused())
+        running = await self.connections.running_by_supplier(now)
+        for _ in range(self.policy.claim_batch):
+            # One claim at a time: each may fill its supplier's last free session.
+            skip = paused | full_suppliers(running, self.session_limit)
+            claimed = await self.connections.claim_due(now, lease, [new_id()], skip)
+            if not claimed:
+                return
+            conn = claimed[0]
+            running[conn.supplier_id] = running.get(conn.supplier_id, 0) + 1
             yield Outgoing(
                 "fetch-due",
                 conn.connection_id,
-                fetch_due_for(conn, conn.run_id, self.policy),
+                fetch_due_for(conn, conn.run_id or "", self.policy),
             )
 
 

@@ -17,6 +17,7 @@ from adapters.store.mongo_connections import MongoConnectionStore
 from adapters.store.mongo_documents import GridFsFileStore, MongoDocumentStore
 from adapters.store.mongo_inbox import MongoInboxStore, MongoNotificationStore
 from adapters.store.mongo_setup import ensure_indexes
+from adapters.store.mongo_suppliers import MongoSupplierStore
 from adapters.vault.sealing import KeyRing
 from agents import dedupe, fetcher, inbox, notifier, scheduler
 from agents.fetch_policy import RetryBackoff
@@ -101,11 +102,14 @@ def build_worker(settings: Settings) -> faust.App:
         start_tls=settings.smtp_starttls,
     )
 
+    suppliers = MongoSupplierStore(db)
     scheduler.register(
         app,
         topics,
         runner("scheduler"),
-        scheduler.SchedulerHandler(connections, schedule),
+        scheduler.SchedulerHandler(
+            connections, schedule, suppliers, portals.session_limit
+        ),
         settings.scheduler_tick_seconds,
     )
     fetcher.register(
@@ -116,15 +120,19 @@ def build_worker(settings: Settings) -> faust.App:
             connections=connections,
             documents=documents,
             files=GridFsFileStore(db),
+            suppliers=suppliers,
             portals=portals,
-            unseal=keys.unseal,
+            vault=keys,
             schedule=schedule,
             backoff=RetryBackoff(
                 settings.fetch_retry_base_seconds,
                 settings.fetch_retry_cap_seconds,
                 settings.fetch_retry_max_attempts,
             ),
+            layout_threshold=settings.layout_pause_threshold,
+            topic_prefix=settings.topic_prefix,
         ),
+        settings.scheduler_tick_seconds,
     )
     dedupe.register(app, topics, runner("dedupe"), dedupe.DedupeHandler(documents))
     inbox.register(

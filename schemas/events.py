@@ -1,6 +1,6 @@
 """One event model per topic; field descriptions are exported into the JSON Schemas."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import ClassVar
 
 from pydantic import EmailStr, Field
@@ -8,6 +8,7 @@ from pydantic import EmailStr, Field
 from schemas.envelope import Event
 from schemas.errors import ErrorCode
 from schemas.records import (
+    ChallengeMedium,
     ConnectionStatus,
     ConnectorKind,
     DocumentMetadata,
@@ -100,6 +101,49 @@ class ConnectionStatusChanged(Event):
     new_status: ConnectionStatus
     reason: str
     error_code: ErrorCode | None = None
+
+
+class ChallengeRequired(Event):
+    """A portal sent a one-time code; the fetch waits for it; key: connection_id.
+
+    The API shows it and notification services can tell the person; nothing secret.
+    """
+
+    TYPE: ClassVar[str] = "challenge-required"
+
+    challenge_id: str = Field(description="Answer with this id")
+    supplier_id: str
+    supplier_name: str
+    medium: ChallengeMedium
+    destination_hint: str | None = Field(
+        default=None, description="Where the code went, masked, e.g. phone ending 42"
+    )
+    expires_at: datetime = Field(description="After this the fetch gives up")
+
+
+class ChallengeAnswered(Event):
+    """A person answered a challenge; the code travels sealed; key: connection_id."""
+
+    TYPE: ClassVar[str] = "challenge-answered"
+
+    challenge_id: str
+    code: SealedSecret = Field(description='Sealed JSON {"code": "123456"}')
+
+
+class OperatorAlert(Event):
+    """Something operators must fix, e.g. a supplier paused; key: supplier_id."""
+
+    TYPE: ClassVar[str] = "operator-alert"
+
+    tenant_id: str | None = None  # type: ignore[assignment]
+    connection_id: str | None = None  # type: ignore[assignment]
+    alert: str = Field(description="What happened, e.g. supplier_paused")
+    supplier_id: str
+    error_code: ErrorCode
+    detail: str
+    connection_ids: list[str] = Field(
+        default_factory=list, description="Connections that saw it"
+    )
 
 
 class DeadLetter(Event):

@@ -42,6 +42,12 @@ class Verdict(StrEnum):
     DUPLICATE = "duplicate"  # exact: same portal id or same bytes
 
 
+class ChallengeMedium(StrEnum):
+    SMS = "sms"
+    EMAIL = "email"
+    APP = "app"  # a push or code in the supplier's own app
+
+
 class SealedSecret(Frozen):
     """Credentials sealed to the fetchers' public key; only ciphertext travels."""
 
@@ -99,6 +105,16 @@ class Credentials(Frozen):
     totp_secret: SecretStr | None = None
 
 
+class PendingChallenge(Frozen):
+    """A fetch waiting for a one-time code the portal sent."""
+
+    challenge_id: str
+    run_id: str
+    medium: ChallengeMedium
+    destination_hint: str | None = None
+    expires_at: datetime
+
+
 class Connection(Frozen):
     """A connected supplier portal and its fetch state, as the store holds it."""
 
@@ -123,3 +139,7 @@ class Connection(Frozen):
     disruption_id: str | None = None
     failed_attempts: int = 0  # consecutive transient failures
     documents_found: int = 0
+    portal_session: SealedSecret | None = Field(
+        default=None, description="Sealed portal cookies/tokens kept between runs"
+    )
+    challenge: PendingChallenge | None = None

@@ -3,6 +3,8 @@
 from schemas.envelope import Event
 from schemas.events import (
     AuthFailed,
+    ChallengeAnswered,
+    ChallengeRequired,
     ConnectionCreated,
     ConnectionStatusChanged,
     DeadLetter,
@@ -10,6 +12,7 @@ from schemas.events import (
     DocumentFound,
     FetchDue,
     InboxPosted,
+    OperatorAlert,
 )
 
 EVENT_TYPES: tuple[type[Event], ...] = (
@@ -20,6 +23,9 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     InboxPosted,
     AuthFailed,
     ConnectionStatusChanged,
+    ChallengeRequired,
+    ChallengeAnswered,
+    OperatorAlert,
     DeadLetter,
 )
 

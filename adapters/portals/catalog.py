@@ -1,29 +1,92 @@
-"""The supplier catalog: who the suppliers are and where their portals live."""
+"""The supplier catalog: who the suppliers are, their portals, and how to read them.
+
+A supplier is data (catalog.json): name and aliases, portal variants (regions, personal
+and business hosts), the login it expects, its 2-factor methods, politeness limits, and
+the engine with its configuration. Adding a portal that differs only in markup or field
+names is a new entry, no code.
+"""
 
 import json
+import unicodedata
+from enum import StrEnum
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from adapters.portals.engines.config import HtmlConfig, JsonApiConfig, Values
+from schemas.records import ConnectorKind
 
 CATALOG_FILE = Path(__file__).with_name("catalog.json")
 
 
-class Variant(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class LoginKind(StrEnum):
+    USERNAME = "username"
+    EMAIL = "email"
+
+
+class Variant(Frozen):
+    label: str = Field(description="What a person picks, e.g. 'United Kingdom'")
     base_url: str
+    region: str | None = None
+    account_type: Literal["personal", "business"] = "personal"
+    values: Values | None = Field(
+        default=None, description="How this variant writes dates, amounts, kinds"
+    )
 
 
-class Supplier(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class Limits(Frozen):
+    max_sessions: int = Field(2, ge=1, description="Concurrent fetches, all workers")
+    requests_per_second: float = Field(4.0, gt=0)
+
+
+class Supplier(Frozen):
     id: str
     name: str
     aliases: list[str] = []
-    adapter: str
+    connector_kinds: list[ConnectorKind] = [ConnectorKind.COST]
+    login_kind: LoginKind = LoginKind.USERNAME
+    login_case_sensitive: bool = False
+    two_factor: list[Literal["totp", "sms", "email", "app"]] = []
+    limits: Limits = Limits()
     variants: dict[str, Variant]
+    engine: Literal["html", "json_api", "custom"]
+    config: HtmlConfig | JsonApiConfig | None = None
+    adapter: str | None = Field(
+        default=None, description="custom engine: a name in adapters.portals.custom"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _config_for_engine(cls, data):
+        # Parse `config` with the model its engine reads, so errors name the right one.
+        if isinstance(data, dict) and isinstance(data.get("config"), dict):
+            model = {"html": HtmlConfig, "json_api": JsonApiConfig}.get(data["engine"])
+            if model is not None:
+                data = data | {"config": model.model_validate(data["config"])}
+        return data
+
+    @model_validator(mode="after")
+    def _engine_has_what_it_needs(self):
+        if self.engine == "custom" and not self.adapter:
+            raise ValueError(f"{self.id}: a custom engine needs `adapter`")
+        if self.engine != "custom" and self.config is None:
+            raise ValueError(f"{self.id}: engine {self.engine} needs `config`")
+        return self
 
 
 class UnknownSupplier(LookupError):
     pass
+
+
+def fold(text: str) -> str:
+    """Lower case without accents or punctuation, for matching what people type."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join("".join(c if c.isalnum() else " " for c in plain.lower()).split())
 
 
 class Catalog:
@@ -37,15 +100,46 @@ class Catalog:
         data = json.loads(path.read_text())
         return cls([Supplier.model_validate(s) for s in data["suppliers"]], urls)
 
+    def all(self) -> list[Supplier]:
+        return sorted(self._by_id.values(), key=lambda s: s.name)
+
     def supplier(self, supplier_id: str) -> Supplier:
         try:
             return self._by_id[supplier_id]
         except KeyError:
             raise UnknownSupplier(f"unknown supplier {supplier_id!r}") from None
 
-    def base_url(self, supplier_id: str, variant: str) -> str:
+    def variant(self, supplier_id: str, variant: str) -> Variant:
         supplier = self.supplier(supplier_id)
         if variant not in supplier.variants:
-            raise UnknownSupplier(f"{supplier_id} has no portal variant {variant!r}")
-        override = self._urls.get(f"{supplier_id}/{variant}")
-        return override or supplier.variants[variant].base_url
+            known = ", ".join(sorted(supplier.variants))
+            raise UnknownSupplier(
+                f"{supplier_id} has no portal variant {variant!r} (it has: {known})"
+            )
+        return supplier.variants[variant]
+
+    def base_url(self, supplier_id: str, variant: str) -> str:
+        default = self.variant(supplier_id, variant).base_url
+        return self._urls.get(f"{supplier_id}/{variant}") or default
+
+    def search(self, text: str, limit: int = 10) -> list[Supplier]:
+        """Suppliers whose name, alias, id or portal host matches, best first."""
+        query = fold(text)
+        if not query:
+            return []
+        scored = []
+        for s in self._by_id.values():
+            names = [fold(n) for n in [s.name, *s.aliases, s.id]]
+            hosts = [fold(v.base_url.split("//")[-1]) for v in s.variants.values()]
+            if any(n == query for n in names):
+                score = 0
+            elif any(n.startswith(query) for n in names):
+                score = 1
+            elif any(w.startswith(query) for n in names for w in n.split()):
+                score = 2
+            elif any(query in n for n in names + hosts):
+                score = 3
+            else:
+                continue
+            scored.append((score, s.name, s))
+        return [s for _, _, s in sorted(scored, key=lambda t: t[:2])][:limit]

@@ -1,29 +1,78 @@
-"""Opens a portal session for a catalog supplier with the adapter the catalog names."""
+"""Opens a portal session for a catalog supplier with the engine the catalog names,
+paced by the supplier's limits (shared by every session of this process)."""
 
+import asyncio
+from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from adapters.portals.catalog import Catalog
-from adapters.portals.demo_html import DemoHtmlPortal
-from adapters.portals.http import new_client
-from adapters.portals.protocol import PortalSession
+from aiolimiter import AsyncLimiter
 
-ADAPTERS = {"demo_html": DemoHtmlPortal}
+from adapters.portals.catalog import Catalog, Supplier, Variant
+from adapters.portals.custom import ADAPTERS
+from adapters.portals.engines.config import HtmlConfig, JsonApiConfig
+from adapters.portals.engines.html import HtmlPortal
+from adapters.portals.engines.json_api import JsonApiPortal
+from adapters.portals.hints import remedy
+from adapters.portals.http import PortalHttp, new_client
+from adapters.portals.protocol import PortalError, PortalSession
+
+
+def build_session(
+    supplier: Supplier, variant: Variant, http: PortalHttp
+) -> PortalSession:
+    config = supplier.config
+    if config is not None and variant.values is not None:
+        config = config.model_copy(update={"values": variant.values})
+    if isinstance(config, HtmlConfig):
+        return HtmlPortal(http, config)
+    if isinstance(config, JsonApiConfig):
+        return JsonApiPortal(http, config)
+    return ADAPTERS[supplier.adapter or ""](http, supplier)
 
 
 class CatalogPortalFactory:
     def __init__(self, catalog: Catalog, timeout_seconds: float = 30.0) -> None:
-        self._catalog = catalog
+        self.catalog = catalog
         self._timeout = timeout_seconds
+        self._limiters: dict[str, AsyncLimiter] = {}
+        self._sessions: dict[str, asyncio.Semaphore] = defaultdict(asyncio.Semaphore)
 
     def supplier_name(self, supplier_id: str) -> str:
-        return self._catalog.supplier(supplier_id).name
+        return self.catalog.supplier(supplier_id).name
+
+    def remedy(self, supplier_id: str, err: PortalError, credentials) -> str:
+        return remedy(self.catalog.supplier(supplier_id), err, credentials)
+
+    def session_limit(self, supplier_id: str) -> int:
+        try:
+            return self.catalog.supplier(supplier_id).limits.max_sessions
+        except LookupError:
+            return 1
+
+    def _limiter(self, supplier: Supplier) -> AsyncLimiter:
+        if supplier.id not in self._limiters:
+            rate = supplier.limits.requests_per_second
+            # `rate` requests a second (bursts of at most one second's worth); below
+            # one a second, one request per 1/rate seconds.
+            limiter = (
+                AsyncLimiter(rate, 1.0) if rate >= 1 else AsyncLimiter(1, 1 / rate)
+            )
+            self._limiters[supplier.id] = limiter
+        return self._limiters[supplier.id]
 
     @asynccontextmanager
     async def open(
         self, supplier_id: str, variant: str
     ) -> AsyncIterator[PortalSession]:
-        supplier = self._catalog.supplier(supplier_id)
-        base_url = self._catalog.base_url(supplier_id, variant)
-        async with new_client(self._timeout) as client:
-            yield ADAPTERS[supplier.adapter](client, base_url)
+        supplier = self.catalog.supplier(supplier_id)
+        base_url = self.catalog.base_url(supplier_id, variant)
+        if supplier.id not in self._sessions:
+            self._sessions[supplier.id] = asyncio.Semaphore(
+                supplier.limits.max_sessions
+            )
+        async with self._sessions[supplier.id], new_client(self._timeout) as client:
+            http = PortalHttp(client, base_url, self._limiter(supplier))
+            yield build_session(
+                supplier, self.catalog.variant(supplier_id, variant), http
+            )

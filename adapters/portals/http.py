@@ -1,8 +1,16 @@
-"""HTTP helpers shared by portal adapters: client sessions, status codes to taxonomy."""
+"""The HTTP side every engine shares: one client per session, the supplier's request
+rate, status codes to the taxonomy, cookies to keep between runs."""
+
+from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import aiohttp
+from aiolimiter import AsyncLimiter
+from yarl import URL
 
 from adapters.portals.protocol import PortalUnavailable, RateLimited
+
+USER_AGENT = "Billhound/0.1 (+https://billhound.dev/bot)"
 
 
 def new_client(timeout_seconds: float) -> aiohttp.ClientSession:
@@ -10,8 +18,56 @@ def new_client(timeout_seconds: float) -> aiohttp.ClientSession:
     return aiohttp.ClientSession(
         cookie_jar=aiohttp.CookieJar(unsafe=True),
         timeout=aiohttp.ClientTimeout(total=timeout_seconds),
-        headers={"User-Agent": "Billhound/0.1 (+https://billhound.dev/bot)"},
+        headers={"User-Agent": USER_AGENT},
     )
+
+
+class PortalHttp:
+    """Requests to one portal, paced by the supplier's shared limiter."""
+
+    def __init__(
+        self, client: aiohttp.ClientSession, base_url: str, limiter: AsyncLimiter
+    ) -> None:
+        self.client = client
+        self.base = base_url.rstrip("/") + "/"
+        self.limiter = limiter
+
+    def url(self, path: str) -> str:
+        """An absolute URL on this portal; links elsewhere are refused (the catalog,
+        never a page, decides which hosts a fetcher talks to)."""
+        absolute = urljoin(self.base, path)
+        if urlsplit(absolute).netloc != urlsplit(self.base).netloc:
+            raise PortalUnavailable(f"portal linked off-site to {absolute}")
+        return absolute
+
+    async def request(
+        self, method: str, path: str, **kwargs: Any
+    ) -> tuple[aiohttp.ClientResponse, bytes]:
+        """One request; 429/5xx and network failures become taxonomy errors."""
+        async with self.limiter:
+            try:
+                async with self.client.request(
+                    method, self.url(path), **kwargs
+                ) as resp:
+                    body = await resp.read()
+            except (TimeoutError, aiohttp.ClientConnectionError) as exc:
+                raise PortalUnavailable(
+                    f"cannot reach portal: {type(exc).__name__}"
+                ) from exc
+        raise_for_portal_status(resp)
+        return resp, body
+
+    def export_cookies(self) -> list[dict[str, str]]:
+        return [
+            {"name": m.key, "value": m.value, "path": m["path"] or "/"}
+            for m in self.client.cookie_jar
+        ]
+
+    def restore_cookies(self, cookies: list[dict[str, str]]) -> None:
+        for c in cookies:
+            self.client.cookie_jar.update_cookies(
+                {c["name"]: c["value"]}, response_url=URL(self.base)
+            )
 
 
 def raise_for_portal_status(resp: aiohttp.ClientResponse) -> None:
@@ -19,32 +75,19 @@ def raise_for_portal_status(resp: aiohttp.ClientResponse) -> None:
     if resp.status == 429:
         raise RateLimited(
             f"portal answered 429 at {resp.url.path}",
-            retry_after=_retry_after(resp.headers.get("Retry-After")),
+            retry_after=retry_after_seconds(resp.headers.get("Retry-After")),
         )
     if resp.status >= 500:
         raise PortalUnavailable(
             f"portal answered {resp.status} at {resp.url.path}",
-            retry_after=_retry_after(resp.headers.get("Retry-After")),
+            retry_after=retry_after_seconds(resp.headers.get("Retry-After")),
         )
 
 
-def _retry_after(value: str | None) -> float | None:
+def retry_after_seconds(value: str | None) -> float | None:
     if value is None:
         return None
     try:
         return max(0.0, float(value))
     except ValueError:
         return None  # an HTTP date: fall back to our own backoff
-
-
-async def fetch(
-    client: aiohttp.ClientSession, method: str, url: str, **kwargs
-) -> tuple[aiohttp.ClientResponse, bytes]:
-    """One request; network failures become PortalUnavailable."""
-    try:
-        async with client.request(method, url, **kwargs) as resp:
-            body = await resp.read()
-            raise_for_portal_status(resp)
-            return resp, body
-    except (TimeoutError, aiohttp.ClientConnectionError) as exc:
-        raise PortalUnavailable(f"cannot reach portal: {type(exc).__name__}") from exc

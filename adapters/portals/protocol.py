@@ -1,14 +1,21 @@
-"""The protocol every supplier portal adapter implements, and its taxonomy errors."""
+"""The protocol every supplier portal adapter implements, and its taxonomy errors.
+
+An engine (declarative HTML, JSON API) or a hand-written adapter is a `PortalSession`:
+login, list_documents(since), download(ref), plus the 2-factor and session-keeping
+steps. Failures are `PortalError` subclasses, one per taxonomy code, with structured
+fields (which input was wrong, when to try again, what the portal asks for); none of
+them ever holds a secret.
+"""
 
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
 from schemas.errors import ErrorCode
-from schemas.records import Credentials, DocumentMetadata
+from schemas.records import ChallengeMedium, Credentials, DocumentMetadata
 
 
 class DocumentRef(BaseModel):
@@ -34,17 +41,45 @@ class PortalError(Exception):
         code: ErrorCode | None = None,
         retry_after: float | None = None,
         field: str | None = None,
+        action_url: str | None = None,
     ) -> None:
         super().__init__(detail)
         if code is not None:
             self.code = code
         self.detail = detail
         self.retry_after = retry_after  # seconds, from Retry-After when the portal says
-        self.field = field  # which input was wrong, when known
+        self.field = field  # which input was wrong ("login", "password"), when known
+        self.action_url = action_url  # where the user must act, for action_needed
 
 
 class InvalidCredentials(PortalError):
     code = ErrorCode.INVALID_CREDENTIALS
+
+
+class SsoAccount(PortalError):
+    code = ErrorCode.SSO_ACCOUNT
+
+
+class TwoFactorRequired(PortalError):
+    """2-factor is on and we have no way to answer (no TOTP secret stored)."""
+
+    code = ErrorCode.TWO_FACTOR_REQUIRED
+
+
+class ChallengeExpired(PortalError):
+    code = ErrorCode.CHALLENGE_EXPIRED
+
+
+class WrongChallengeCode(PortalError):
+    code = ErrorCode.WRONG_CHALLENGE_CODE
+
+
+class ActionNeeded(PortalError):
+    code = ErrorCode.ACTION_NEEDED
+
+
+class AccountLocked(PortalError):
+    code = ErrorCode.ACCOUNT_LOCKED
 
 
 class PortalUnavailable(PortalError):
@@ -59,20 +94,69 @@ class LayoutChanged(PortalError):
     code = ErrorCode.LAYOUT_CHANGED
 
 
-class PortalSession(Protocol):
-    """One logged-in conversation with a portal (woob's CapDocument, reduced)."""
+ERROR_BY_CODE: dict[ErrorCode, type[PortalError]] = {
+    cls.code: cls
+    for cls in (
+        InvalidCredentials,
+        SsoAccount,
+        TwoFactorRequired,
+        ChallengeExpired,
+        WrongChallengeCode,
+        ActionNeeded,
+        AccountLocked,
+        PortalUnavailable,
+        RateLimited,
+        LayoutChanged,
+        PortalError,
+    )
+}
 
-    async def login(self, credentials: Credentials) -> None: ...
+
+class ChallengeRequired(Exception):
+    """Not a failure: the portal sent a one-time code and waits for it. The session's
+    state (cookies, tickets) must be kept to answer it later."""
+
+    def __init__(
+        self, medium: ChallengeMedium, destination_hint: str | None, ttl_seconds: float
+    ) -> None:
+        super().__init__(f"portal sent a code by {medium}")
+        self.medium = medium
+        self.destination_hint = destination_hint
+        self.ttl_seconds = ttl_seconds
+
+
+class PortalSession(Protocol):
+    """One conversation with a portal (woob's CapDocument, reduced)."""
+
+    async def login(self, credentials: Credentials) -> None:
+        """Sign in; answers a TOTP prompt itself when credentials hold the secret.
+        Raises ChallengeRequired when the portal sent a code to a person."""
+
+    async def answer_challenge(self, code: str) -> None:
+        """Finish a login that raised ChallengeRequired (same or restored state)."""
+
+    async def resume(self) -> bool:
+        """After restore_state: True if the kept session is still signed in."""
 
     def list_documents(self, since: date) -> AsyncIterator[DocumentRef]: ...
 
     async def download(self, ref: DocumentRef) -> bytes: ...
+
+    def export_state(self) -> dict[str, Any]:
+        """Cookies and tokens worth keeping (sealed by the caller)."""
+
+    def restore_state(self, state: dict[str, Any]) -> None: ...
 
 
 class PortalFactory(Protocol):
     """Opens sessions by catalog id; addresses come from the catalog, never a user."""
 
     def supplier_name(self, supplier_id: str) -> str: ...
+
+    def remedy(
+        self, supplier_id: str, err: PortalError, credentials: Credentials | None
+    ) -> str:
+        """What the person should do, naming the likely mistake where it can."""
 
     def open(
         self, supplier_id: str, variant: str

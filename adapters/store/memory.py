@@ -4,7 +4,14 @@ import hashlib
 from datetime import date, datetime
 
 from adapters.store.ports import Delivery, DocumentRecord
-from schemas.records import Connection, ConnectionStatus, FileRef, InboxItem, Verdict
+from schemas.records import (
+    Connection,
+    ConnectionStatus,
+    FileRef,
+    InboxItem,
+    SealedSecret,
+    Verdict,
+)
 
 ACTIVE = (ConnectionStatus.PENDING, ConnectionStatus.CONNECTED)
 
@@ -23,13 +30,18 @@ class InMemoryConnectionStore:
         return self.rows.get(connection_id)
 
     async def claim_due(
-        self, now: datetime, lease_until: datetime, run_ids: list[str]
+        self,
+        now: datetime,
+        lease_until: datetime,
+        run_ids: list[str],
+        exclude_suppliers: frozenset[str] = frozenset(),
     ) -> list[Connection]:
         due = sorted(
             (
                 c
                 for c in self.rows.values()
                 if c.status in ACTIVE
+                and c.supplier_id not in exclude_suppliers
                 and c.next_check_at is not None
                 and c.next_check_at <= now
                 and (c.run_id is None or (c.run_lease_until or now) < now)
@@ -40,6 +52,46 @@ class InMemoryConnectionStore:
         for conn, run_id in zip(due, run_ids, strict=False):
             claimed.append(self._set(conn, run_id=run_id, run_lease_until=lease_until))
         return claimed
+
+    async def running_by_supplier(self, now: datetime) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for c in self.rows.values():
+            if c.run_id is not None and (c.run_lease_until or now) >= now:
+                counts[c.supplier_id] = counts.get(c.supplier_id, 0) + 1
+        return counts
+
+    async def count_active(self, supplier_id: str) -> int:
+        return sum(
+            1
+            for c in self.rows.values()
+            if c.supplier_id == supplier_id and c.status in ACTIVE
+        )
+
+    async def release_run(self, connection_id: str, run_id: str) -> bool:
+        conn = self._owned(connection_id, run_id)
+        if conn is not None:
+            self._set(conn, run_id=None, run_lease_until=None)
+        return conn is not None
+
+    async def await_challenge(
+        self, connection_id, run_id, *, challenge, portal_session, lease_until
+    ) -> bool:
+        conn = self._owned(connection_id, run_id)
+        if conn is not None:
+            self._set(
+                conn,
+                challenge=challenge,
+                portal_session=portal_session,
+                run_lease_until=lease_until,
+            )
+        return conn is not None
+
+    async def expired_challenges(self, now: datetime) -> list[Connection]:
+        return [
+            c
+            for c in self.rows.values()
+            if c.challenge is not None and c.challenge.expires_at < now
+        ]
 
     async def touch_run(self, connection_id: str, run_id: str, until: datetime) -> bool:
         conn = self._owned(connection_id, run_id)
@@ -56,12 +108,15 @@ class InMemoryConnectionStore:
         bookmark: date | None,
         next_check_at: datetime,
         found: int,
+        portal_session: SealedSecret | None = None,
     ) -> Connection | None:
         conn = self._owned(connection_id, run_id)
         if conn is not None:
             self._set(
                 conn,
                 status=ConnectionStatus.CONNECTED,
+                portal_session=portal_session,
+                challenge=None,
                 run_id=None,
                 run_lease_until=None,
                 bookmark=bookmark,
@@ -87,6 +142,8 @@ class InMemoryConnectionStore:
                 next_check_at=None,
                 last_error=error_code,
                 disruption_id=disruption_id,
+                challenge=None,
+                portal_session=None,
             )
         return conn
 
@@ -102,6 +159,7 @@ class InMemoryConnectionStore:
                 next_check_at=at,
                 last_error=error_code,
                 failed_attempts=failed_attempts,
+                challenge=None,
             )
         return conn is not None
 
@@ -113,6 +171,33 @@ class InMemoryConnectionStore:
         updated = conn.model_copy(update=changes)
         self.rows[conn.connection_id] = updated
         return updated
+
+
+class InMemorySupplierStore:
+    def __init__(self) -> None:
+        self.failures: dict[str, set[str]] = {}
+        self.paused_ids: set[str] = set()
+
+    async def record_layout_failure(self, supplier_id, connection_id, at) -> set[str]:
+        self.failures.setdefault(supplier_id, set()).add(connection_id)
+        return set(self.failures[supplier_id])
+
+    async def clear_layout_failure(self, supplier_id: str, connection_id: str) -> None:
+        self.failures.get(supplier_id, set()).discard(connection_id)
+
+    async def pause(self, supplier_id: str, reason: str, at) -> bool:
+        newly = supplier_id not in self.paused_ids
+        self.paused_ids.add(supplier_id)
+        return newly
+
+    async def resume(self, supplier_id: str) -> bool:
+        was = supplier_id in self.paused_ids
+        self.paused_ids.discard(supplier_id)
+        self.failures.pop(supplier_id, None)
+        return was
+
+    async def paused(self) -> set[str]:
+        return set(self.paused_ids)
 
 
 class InMemoryDocumentStore:

@@ -8,7 +8,12 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from adapters.store.mongo_models import load
-from schemas.records import Connection, ConnectionStatus
+from schemas.records import (
+    Connection,
+    ConnectionStatus,
+    PendingChallenge,
+    SealedSecret,
+)
 
 ACTIVE = [ConnectionStatus.PENDING.value, ConnectionStatus.CONNECTED.value]
 # BSON has datetimes but no dates: keep these as real datetimes so queries compare them.
@@ -42,7 +47,11 @@ class MongoConnectionStore:
         return from_doc(await self._c.find_one({"_id": connection_id}))
 
     async def claim_due(
-        self, now: datetime, lease_until: datetime, run_ids: list[str]
+        self,
+        now: datetime,
+        lease_until: datetime,
+        run_ids: list[str],
+        exclude_suppliers: frozenset[str] = frozenset(),
     ) -> list[Connection]:
         claimed = []
         for run_id in run_ids:
@@ -50,6 +59,7 @@ class MongoConnectionStore:
                 {
                     "status": {"$in": ACTIVE},
                     "next_check_at": {"$lte": now},
+                    "supplier_id": {"$nin": sorted(exclude_suppliers)},
                     "$or": [{"run_id": None}, {"run_lease_until": {"$lt": now}}],
                 },
                 {"$set": {"run_id": run_id, "run_lease_until": lease_until}},
@@ -60,6 +70,55 @@ class MongoConnectionStore:
                 break
             claimed.append(from_doc(doc))
         return claimed
+
+    async def running_by_supplier(self, now: datetime) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        cursor = self._c.find(
+            {"run_id": {"$ne": None}, "run_lease_until": {"$gte": now}},
+            {"supplier_id": 1},
+        )
+        async for doc in cursor:
+            counts[doc["supplier_id"]] = counts.get(doc["supplier_id"], 0) + 1
+        return counts
+
+    async def count_active(self, supplier_id: str) -> int:
+        return await self._c.count_documents(
+            {"supplier_id": supplier_id, "status": {"$in": ACTIVE}}
+        )
+
+    async def release_run(self, connection_id: str, run_id: str) -> bool:
+        result = await self._c.update_one(
+            {"_id": connection_id, "run_id": run_id},
+            {"$set": {"run_id": None, "run_lease_until": None}},
+        )
+        return result.matched_count == 1
+
+    async def await_challenge(
+        self,
+        connection_id: str,
+        run_id: str,
+        *,
+        challenge: PendingChallenge,
+        portal_session: SealedSecret,
+        lease_until: datetime,
+    ) -> bool:
+        pending = challenge.model_dump(mode="json")
+        pending["expires_at"] = challenge.expires_at
+        result = await self._c.update_one(
+            {"_id": connection_id, "run_id": run_id},
+            {
+                "$set": {
+                    "challenge": pending,
+                    "portal_session": portal_session.model_dump(mode="json"),
+                    "run_lease_until": lease_until,
+                }
+            },
+        )
+        return result.matched_count == 1
+
+    async def expired_challenges(self, now: datetime) -> list[Connection]:
+        cursor = self._c.find({"challenge.expires_at": {"$lt": now}})
+        return [c for doc in await cursor.to_list(None) if (c := from_doc(doc))]
 
     async def touch_run(self, connection_id: str, run_id: str, until: datetime) -> bool:
         result = await self._c.update_one(
@@ -77,12 +136,16 @@ class MongoConnectionStore:
         bookmark: date | None,
         next_check_at: datetime,
         found: int,
+        portal_session: SealedSecret | None = None,
     ) -> Connection | None:
+        session = portal_session.model_dump(mode="json") if portal_session else None
         before = await self._c.find_one_and_update(
             {"_id": connection_id, "run_id": run_id},
             {
                 "$set": {
                     "status": ConnectionStatus.CONNECTED.value,
+                    "portal_session": session,
+                    "challenge": None,
                     "run_id": None,
                     "run_lease_until": None,
                     "bookmark": bookmark.isoformat() if bookmark else None,
@@ -117,6 +180,8 @@ class MongoConnectionStore:
                     "next_check_at": None,  # waits for the user, not the clock
                     "last_error": error_code,
                     "disruption_id": disruption_id,
+                    "challenge": None,
+                    "portal_session": None,  # a new login starts from scratch
                 }
             },
             return_document=ReturnDocument.BEFORE,
@@ -141,6 +206,7 @@ class MongoConnectionStore:
                     "next_check_at": at,
                     "last_error": error_code,
                     "failed_attempts": failed_attempts,
+                    "challenge": None,
                 }
             },
         )

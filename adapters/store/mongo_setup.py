@@ -14,3 +14,6 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
     await db["inbox"].create_index([("tenant_id", 1), ("metadata.issued_on", 1)])
     await db["files.files"].create_index("filename")
     await db["notifications"].create_index("connection_id")
+    # The fetcher's expiry tick looks for unanswered codes.
+    await db["connections"].create_index("challenge.expires_at", sparse=True)
+    await db["connections"].create_index([("supplier_id", 1), ("status", 1)])

@@ -6,7 +6,14 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from schemas.records import Connection, FileRef, InboxItem, Verdict
+from schemas.records import (
+    Connection,
+    FileRef,
+    InboxItem,
+    PendingChallenge,
+    SealedSecret,
+    Verdict,
+)
 
 
 class DocumentRecord(BaseModel):
@@ -40,9 +47,36 @@ class ConnectionStore(Protocol):
     async def get(self, connection_id: str) -> Connection | None: ...
 
     async def claim_due(
-        self, now: datetime, lease_until: datetime, run_ids: list[str]
+        self,
+        now: datetime,
+        lease_until: datetime,
+        run_ids: list[str],
+        exclude_suppliers: frozenset[str] = frozenset(),
     ) -> list[Connection]:
-        """Atomically give due, unleased, active connections a run (one per run id)."""
+        """Atomically give due, unleased, active connections a run (one per run id),
+        skipping the excluded suppliers."""
+
+    async def running_by_supplier(self, now: datetime) -> dict[str, int]:
+        """Connections holding an unexpired run lease, per supplier."""
+
+    async def count_active(self, supplier_id: str) -> int:
+        """Connections of the supplier that are pending or connected."""
+
+    async def release_run(self, connection_id: str, run_id: str) -> bool:
+        """End the run without a verdict; the connection stays due."""
+
+    async def await_challenge(
+        self,
+        connection_id: str,
+        run_id: str,
+        *,
+        challenge: PendingChallenge,
+        portal_session: SealedSecret,
+        lease_until: datetime,
+    ) -> bool:
+        """The run waits for a one-time code; its lease lasts until the code expires."""
+
+    async def expired_challenges(self, now: datetime) -> list[Connection]: ...
 
     async def touch_run(
         self, connection_id: str, run_id: str, until: datetime
@@ -57,6 +91,7 @@ class ConnectionStore(Protocol):
         bookmark: date | None,
         next_check_at: datetime,
         found: int,
+        portal_session: SealedSecret | None = None,
     ) -> Connection | None:
         """Close the run as a success; the state before, or None if not this run's."""
 
@@ -80,6 +115,26 @@ class ConnectionStore(Protocol):
         error_code: str,
         failed_attempts: int,
     ) -> bool: ...
+
+
+class SupplierStore(Protocol):
+    """Per-supplier state operators care about: layout failures and pauses."""
+
+    async def record_layout_failure(
+        self, supplier_id: str, connection_id: str, at: datetime
+    ) -> set[str]:
+        """Remember that this connection saw a changed layout; all that have."""
+
+    async def clear_layout_failure(self, supplier_id: str, connection_id: str) -> None:
+        """The connection fetched fine again."""
+
+    async def pause(self, supplier_id: str, reason: str, at: datetime) -> bool:
+        """True if this call paused it (False: it was paused already)."""
+
+    async def resume(self, supplier_id: str) -> bool:
+        """Unpause and forget failures; False if it was not paused."""
+
+    async def paused(self) -> set[str]: ...
 
 
 class DocumentStore(Protocol):

@@ -24,14 +24,19 @@ def key_id_of(public: PublicKey) -> str:
 
 
 def seal(public_key_b64: str, credentials: Credentials) -> SealedSecret:
-    public = PublicKey(base64.b64decode(public_key_b64))
     body = {
         "login": credentials.login,
         "password": credentials.password.get_secret_value(),
     }
     if credentials.totp_secret is not None:
         body["totp_secret"] = credentials.totp_secret.get_secret_value()
-    ciphertext = SealedBox(public).encrypt(json.dumps(body).encode())
+    return seal_data(public_key_b64, body)
+
+
+def seal_data(public_key_b64: str, data: dict) -> SealedSecret:
+    """Seal any JSON object: portal cookies, a one-time code."""
+    public = PublicKey(base64.b64decode(public_key_b64))
+    ciphertext = SealedBox(public).encrypt(json.dumps(data).encode())
     return SealedSecret(
         key_id=key_id_of(public), ciphertext=base64.b64encode(ciphertext).decode()
     )
@@ -72,11 +77,23 @@ class KeyRing:
         return base64.b64encode(bytes(key.public_key)).decode()
 
     def unseal(self, secret: SealedSecret) -> Credentials:
+        return Credentials.model_validate_json(self._open(secret))
+
+    def unseal_data(self, secret: SealedSecret) -> dict:
+        data = json.loads(self._open(secret))
+        if not isinstance(data, dict):
+            raise UnsealError("sealed data is not a JSON object")
+        return data
+
+    def seal_data(self, data: dict) -> SealedSecret:
+        """Seal to our own current key (state only fetchers read back)."""
+        return seal_data(self.public_key_b64(), data)
+
+    def _open(self, secret: SealedSecret) -> bytes:
         key = self._keys.get(secret.key_id)
         if key is None:
             raise UnsealError(f"no private key for key id {secret.key_id}")
         try:
-            plain = SealedBox(key).decrypt(base64.b64decode(secret.ciphertext))
+            return SealedBox(key).decrypt(base64.b64decode(secret.ciphertext))
         except (CryptoError, ValueError) as exc:
-            raise UnsealError("sealed credentials are corrupt") from exc
-        return Credentials.model_validate_json(plain)
+            raise UnsealError("sealed data is corrupt") from exc

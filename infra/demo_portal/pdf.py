@@ -15,13 +15,14 @@ def render_invoice(supplier: str, invoice: Invoice) -> bytes:
     pdf.set_font("Helvetica", "B", 18)
     pdf.cell(0, 12, supplier, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=11)
+    title = "Credit note" if invoice.kind == "credit_note" else "Invoice"
     lines = [
-        f"Invoice number: {invoice.number}",
-        f"Invoice date: {invoice.issued_on.isoformat()}",
+        f"{title} number: {invoice.number}",
+        f"{title} date: {invoice.issued_on.isoformat()}",
         f"Customer: {invoice.customer}",
         "",
-        f"Energy supply, month of {invoice.issued_on:%B %Y}",
-        f"Total due: {invoice.total} {invoice.currency}",
+        f"Services, month of {invoice.issued_on:%B %Y}",
+        f"Total: {invoice.total} {invoice.currency}",
     ]
     for line in lines:
         pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")

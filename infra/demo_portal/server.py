@@ -18,7 +18,7 @@ class RunningPortal:
 
     @property
     def key(self) -> str:
-        return f"{self.spec.supplier_id}/{self.spec.variant}"
+        return self.spec.key
 
 
 async def start_portal(spec: PortalSpec, port: int = 0) -> RunningPortal:

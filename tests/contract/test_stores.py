@@ -11,9 +11,17 @@ from adapters.store.mongo_connections import MongoConnectionStore
 from adapters.store.mongo_documents import GridFsFileStore, MongoDocumentStore
 from adapters.store.mongo_inbox import MongoInboxStore, MongoNotificationStore
 from adapters.store.mongo_setup import ensure_indexes
+from adapters.store.mongo_suppliers import MongoSupplierStore
 from adapters.store.ports import Delivery, DocumentRecord
 from agents.scheduler import SchedulePolicy, new_connection
-from schemas.records import ConnectionStatus, InboxItem, Verdict
+from schemas.records import (
+    ChallengeMedium,
+    ConnectionStatus,
+    InboxItem,
+    PendingChallenge,
+    SealedSecret,
+    Verdict,
+)
 from tests.unit.factories import NOW, created, found
 
 MEMORY = {
@@ -22,6 +30,7 @@ MEMORY = {
     "files": memory.InMemoryFileStore,
     "inbox": memory.InMemoryInboxStore,
     "notifications": memory.InMemoryNotificationStore,
+    "suppliers": memory.InMemorySupplierStore,
 }
 MONGO = {
     "connections": MongoConnectionStore,
@@ -29,6 +38,7 @@ MONGO = {
     "files": GridFsFileStore,
     "inbox": MongoInboxStore,
     "notifications": MongoNotificationStore,
+    "suppliers": MongoSupplierStore,
 }
 
 
@@ -173,3 +183,69 @@ async def test_inbox_and_notifications_record_each_effect_once(stores):
     assert await notes.claim("x", "c1") is Delivery.NEW
     await notes.mark_sent("x")
     assert await notes.claim("x", "c1") is Delivery.DONE
+
+
+async def test_claims_skip_excluded_suppliers_and_running_runs_are_counted(stores):
+    store = stores["connections"]
+    await store.create(conn("a"))
+    await store.create(conn("b", supplier_id="other"))
+    lease = NOW + timedelta(minutes=30)
+    claimed = await store.claim_due(NOW, lease, ["r1", "r2"], frozenset({"other"}))
+    assert [c.connection_id for c in claimed] == ["a"]
+    assert await store.running_by_supplier(NOW) == {"northwind-energy": 1}
+    assert await store.count_active("northwind-energy") == 1
+    assert await store.release_run("a", "r1")
+    assert await store.running_by_supplier(NOW) == {}
+
+
+async def test_a_run_waits_for_a_code_and_expires(stores):
+    store = stores["connections"]
+    await store.create(conn("a", run_id="r1"))
+    challenge = PendingChallenge(
+        challenge_id="ch1",
+        run_id="r1",
+        medium=ChallengeMedium.SMS,
+        expires_at=NOW + timedelta(minutes=5),
+    )
+    session = SealedSecret(key_id="k", ciphertext="c2Vzc2lvbg==")
+    assert not await store.await_challenge(
+        "a", "r0", challenge=challenge, portal_session=session, lease_until=NOW
+    )
+    assert await store.await_challenge(
+        "a",
+        "r1",
+        challenge=challenge,
+        portal_session=session,
+        lease_until=NOW + timedelta(minutes=6),
+    )
+    back = await store.get("a")
+    assert back.challenge == challenge and back.portal_session == session
+    assert await store.expired_challenges(NOW) == []
+    expired = await store.expired_challenges(NOW + timedelta(minutes=5, seconds=1))
+    assert [c.connection_id for c in expired] == ["a"]
+    await store.finish_run(
+        "a",
+        "r1",
+        now=NOW,
+        bookmark=None,
+        next_check_at=NOW + timedelta(days=7),
+        found=0,
+        portal_session=session,
+    )
+    back = await store.get("a")
+    assert back.challenge is None and back.portal_session == session
+
+
+async def test_suppliers_pause_once_and_resume(stores):
+    store = stores["suppliers"]
+    assert await store.record_layout_failure("s", "c1", NOW) == {"c1"}
+    assert await store.record_layout_failure("s", "c2", NOW) == {"c1", "c2"}
+    await store.clear_layout_failure("s", "c1")
+    assert await store.record_layout_failure("s", "c2", NOW) == {"c2"}
+    assert await store.paused() == set()
+    assert await store.pause("s", "layout_changed", NOW)
+    assert not await store.pause("s", "layout_changed", NOW)
+    assert await store.paused() == {"s"}
+    assert await store.resume("s") and not await store.resume("s")
+    assert await store.paused() == set()
+    assert await store.record_layout_failure("s", "c3", NOW) == {"c3"}

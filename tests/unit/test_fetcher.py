@@ -4,25 +4,42 @@ exercised end to end in tests/e2e)."""
 from contextlib import asynccontextmanager
 from datetime import date, timedelta
 
+import json
+
 import pytest
 
 from adapters.portals.protocol import (
+    ChallengeRequired,
     DocumentRef,
     InvalidCredentials,
     LayoutChanged,
     PortalUnavailable,
     RateLimited,
+    WrongChallengeCode,
 )
 from adapters.store.memory import (
     InMemoryConnectionStore,
     InMemoryDocumentStore,
     InMemoryFileStore,
+    InMemorySupplierStore,
 )
-from agents.fetch_policy import FailureAction, RetryBackoff, action_for, retry_at
+from agents.fetch_policy import (
+    FailureAction,
+    RetryBackoff,
+    action_for,
+    retry_at,
+    should_pause_supplier,
+)
 from agents.fetcher import FetcherHandler
 from agents.scheduler import SchedulePolicy, SchedulerHandler
-from schemas.errors import ErrorCode
-from schemas.records import ConnectionStatus, DocumentMetadata
+from schemas.errors import REMEDY, ErrorCode
+from schemas.events import ChallengeAnswered
+from schemas.records import (
+    ChallengeMedium,
+    ConnectionStatus,
+    DocumentMetadata,
+    SealedSecret,
+)
 from tests.unit.factories import NOW, created, drain
 
 BACKOFF = RetryBackoff(base_seconds=60, cap_seconds=3600, max_attempts=3)
@@ -39,18 +56,31 @@ def ref(n: int, issued: date) -> DocumentRef:
 
 
 class ScriptedPortal:
-    def __init__(self, refs=(), fail_login=None):
-        self.refs, self.fail_login, self.logins, self.downloads = (
-            list(refs),
-            fail_login,
-            0,
-            [],
-        )
+    """Scripted answers; its state is a dict the fake vault 'seals' as is."""
+
+    def __init__(self, refs=(), fail_login=None, code="123456"):
+        self.refs, self.fail_login, self.code = list(refs), fail_login, code
+        self.logins, self.downloads, self.answers = 0, [], []
+        self.state = {}
 
     async def login(self, credentials):
         self.logins += 1
         if self.fail_login:
             raise self.fail_login
+
+    async def answer_challenge(self, code):
+        self.answers.append(code)
+        if code != self.code:
+            raise WrongChallengeCode("no")
+
+    async def resume(self):
+        return self.state.get("session") == "live"
+
+    def export_state(self):
+        return {"session": "live"}
+
+    def restore_state(self, state):
+        self.state = state
 
     async def list_documents(self, since):
         for r in self.refs:
@@ -68,27 +98,53 @@ class Portals:
     def supplier_name(self, supplier_id):
         return "Northwind Energy"
 
+    def remedy(self, supplier_id, err, credentials):
+        return REMEDY[err.code]
+
     @asynccontextmanager
     async def open(self, supplier_id, variant):
         yield self.portal
 
 
-async def setup(portal):
+class PlainVault:
+    """Stands in for sealing in decisions tests; sealing has its own tests."""
+
+    def unseal(self, sealed):
+        return None
+
+    def seal_data(self, data):
+        return SealedSecret(key_id="k", ciphertext=json.dumps(data))
+
+    def unseal_data(self, sealed):
+        return json.loads(sealed.ciphertext)
+
+
+class Clock:
+    def __init__(self):
+        self.now = NOW
+
+    def __call__(self):
+        return self.now
+
+
+async def setup(portal, clock=None, suppliers=None):
     store, docs = InMemoryConnectionStore(), InMemoryDocumentStore()
+    suppliers = suppliers or InMemorySupplierStore()
     out = await drain(
-        SchedulerHandler(store, SchedulePolicy(), lambda: NOW).on_connection_created(
-            created()
-        )
+        SchedulerHandler(
+            store, SchedulePolicy(), suppliers, clock=lambda: NOW
+        ).on_connection_created(created())
     )
     fetcher = FetcherHandler(
         connections=store,
         documents=docs,
         files=InMemoryFileStore(),
+        suppliers=suppliers,
         portals=Portals(portal),
-        unseal=lambda sealed: None,
+        vault=PlainVault(),
         schedule=SchedulePolicy(),
         backoff=BACKOFF,
-        clock=lambda: NOW,
+        clock=clock or (lambda: NOW),
         jitter=lambda: 0.0,
     )
     return store, fetcher, out[-1].event
@@ -147,8 +203,107 @@ async def test_layout_change_goes_to_operators_not_the_user():
     portal = ScriptedPortal(fail_login=LayoutChanged("no form"))
     store, fetcher, due = await setup(portal)
     out = await drain(fetcher.on_fetch_due(due))
-    assert [o.topic for o in out] == ["dead-letter"]
+    assert [o.topic for o in out][0] == "dead-letter"
     assert "layout_changed" in out[0].event.error
+    assert "auth-failed" not in [o.topic for o in out]
+
+
+async def test_layout_change_on_the_only_connection_pauses_the_supplier_once():
+    suppliers = InMemorySupplierStore()
+    portal = ScriptedPortal(fail_login=LayoutChanged("no form"))
+    store, fetcher, due = await setup(portal, suppliers=suppliers)
+    out = await drain(fetcher.on_fetch_due(due))
+    assert [o.topic for o in out] == ["dead-letter", "operator-alert"]
+    alert = out[1].event
+    assert alert.supplier_id == "northwind-energy" and alert.connection_ids == ["c1"]
+    assert await suppliers.paused() == {"northwind-energy"}
+    assert out[1].key == "northwind-energy"
+
+
+async def test_a_paused_supplier_is_not_fetched_and_keeps_its_turn():
+    suppliers = InMemorySupplierStore()
+    await suppliers.pause("northwind-energy", "layout_changed", NOW)
+    portal = ScriptedPortal([ref(1, date(2025, 3, 5))])
+    store, fetcher, due = await setup(portal, suppliers=suppliers)
+    assert await drain(fetcher.on_fetch_due(due)) == []
+    assert portal.logins == 0
+    conn = store.rows["c1"]
+    assert conn.run_id is None and conn.next_check_at == NOW  # due again on resume
+
+
+def test_pause_needs_the_threshold_or_every_connection():
+    assert not should_pause_supplier(failed=1, active=5, threshold=2)
+    assert should_pause_supplier(failed=2, active=5, threshold=2)
+    assert should_pause_supplier(failed=1, active=1, threshold=2)
+
+
+def code_sent():
+    return ChallengeRequired(ChallengeMedium.SMS, "phone ending 42", ttl_seconds=300)
+
+
+async def test_a_code_sent_pauses_the_run_and_the_answer_finishes_it():
+    portal = ScriptedPortal([ref(1, date(2025, 3, 5))], fail_login=code_sent())
+    store, fetcher, due = await setup(portal)
+    out = await drain(fetcher.on_fetch_due(due))
+    assert [o.topic for o in out] == ["challenge-required"]
+    asked = out[0].event
+    assert asked.medium is ChallengeMedium.SMS
+    assert asked.expires_at == NOW + timedelta(seconds=300)
+    conn = store.rows["c1"]
+    assert conn.challenge.challenge_id == asked.challenge_id
+    assert conn.run_id == due.correlation_id  # the run holds on while it waits
+
+    answer = asked.caused(
+        ChallengeAnswered,
+        challenge_id=asked.challenge_id,
+        code=PlainVault().seal_data({"code": "123456"}),
+    )
+    out = await drain(fetcher.on_challenge_answered(answer))
+    assert [o.topic for o in out][:1] == ["document-found"]
+    assert portal.answers == ["123456"]
+    conn = store.rows["c1"]
+    assert conn.challenge is None and conn.status is ConnectionStatus.CONNECTED
+    assert conn.portal_session is not None  # kept for the next run
+    assert await drain(fetcher.on_challenge_answered(answer)) == []  # answered once
+
+
+async def test_a_wrong_code_disrupts_with_wrong_challenge_code():
+    portal = ScriptedPortal(fail_login=code_sent())
+    store, fetcher, due = await setup(portal)
+    asked = (await drain(fetcher.on_fetch_due(due)))[0].event
+    answer = asked.caused(
+        ChallengeAnswered,
+        challenge_id=asked.challenge_id,
+        code=PlainVault().seal_data({"code": "000000"}),
+    )
+    out = await drain(fetcher.on_challenge_answered(answer))
+    assert out[0].topic == "auth-failed"
+    assert out[0].event.error_code is ErrorCode.WRONG_CHALLENGE_CODE
+
+
+async def test_an_unanswered_code_expires_cleanly():
+    clock = Clock()
+    portal = ScriptedPortal(fail_login=code_sent())
+    store, fetcher, due = await setup(portal, clock=clock)
+    await drain(fetcher.on_fetch_due(due))
+    assert await drain(fetcher.on_tick()) == []  # not yet
+    clock.now = NOW + timedelta(seconds=301)
+    out = await drain(fetcher.on_tick())
+    assert [o.topic for o in out] == ["auth-failed", "connection-status-changed"]
+    assert out[0].event.error_code is ErrorCode.CHALLENGE_EXPIRED
+    conn = store.rows["c1"]
+    assert conn.status is ConnectionStatus.DISRUPTED and conn.challenge is None
+    assert await drain(fetcher.on_tick()) == []
+
+
+async def test_a_kept_session_skips_the_login():
+    portal = ScriptedPortal([ref(1, date(2025, 3, 5))])
+    store, fetcher, due = await setup(portal)
+    store.rows["c1"] = store.rows["c1"].model_copy(
+        update={"portal_session": PlainVault().seal_data({"session": "live"})}
+    )
+    out = await drain(fetcher.on_fetch_due(due))
+    assert portal.logins == 0 and [o.topic for o in out][0] == "document-found"
 
 
 @pytest.mark.parametrize("code", [c for c in ErrorCode])

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from adapters.store.memory import InMemoryConnectionStore
+from adapters.store.memory import InMemoryConnectionStore, InMemorySupplierStore
 from agents.scheduler import (
     SchedulePolicy,
     SchedulerHandler,
@@ -16,9 +16,13 @@ from tests.unit.factories import NOW, created, drain
 POLICY = SchedulePolicy(lease_seconds=600, jitter_fraction=0.1, lookback_days=14)
 
 
-def handler(store=None, now=NOW):
+def handler(store=None, now=NOW, suppliers=None, limit=2):
     return SchedulerHandler(
-        store or InMemoryConnectionStore(), POLICY, clock=lambda: now
+        store or InMemoryConnectionStore(),
+        POLICY,
+        suppliers or InMemorySupplierStore(),
+        lambda _: limit,
+        clock=lambda: now,
     )
 
 
@@ -99,3 +103,38 @@ def test_next_check_is_the_interval_plus_bounded_jitter():
     assert next_check_at(conn, NOW, POLICY, 0.999) < NOW + timedelta(hours=24 * 1.1)
     weekly = new_connection(created(), NOW, POLICY)
     assert next_check_at(weekly, NOW, POLICY, 0.0) == NOW + timedelta(days=7)
+
+
+async def _due_connections(store, ids, supplier="northwind-energy"):
+    for cid in ids:
+        await store.create(
+            new_connection(
+                created(connection_id=cid), NOW - timedelta(days=1), POLICY
+            ).model_copy(
+                update={
+                    "supplier_id": supplier,
+                    "run_id": None,
+                    "next_check_at": NOW - timedelta(minutes=1),
+                }
+            )
+        )
+
+
+async def test_tick_keeps_each_supplier_within_its_session_limit():
+    store = InMemoryConnectionStore()
+    await _due_connections(store, ["a", "b", "c"])
+    await _due_connections(store, ["x"], supplier="other")
+    out = await drain(handler(store, limit=2).on_tick())
+    claimed = sorted(o.event.connection_id for o in out)
+    assert len([c for c in claimed if c in "abc"]) == 2 and "x" in claimed
+    assert await drain(handler(store, limit=2).on_tick()) == []  # both still running
+
+
+async def test_tick_skips_paused_suppliers():
+    store, suppliers = InMemoryConnectionStore(), InMemorySupplierStore()
+    await _due_connections(store, ["a"])
+    await suppliers.pause("northwind-energy", "layout_changed", NOW)
+    assert await drain(handler(store, suppliers=suppliers).on_tick()) == []
+    await suppliers.resume("northwind-energy")
+    out = await drain(handler(store, suppliers=suppliers).on_tick())
+    assert [o.event.connection_id for o in out] == ["a"]

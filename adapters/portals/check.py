@@ -1,0 +1,102 @@
+"""The connect-time check: log in and read the first documents before a connection is
+saved, so a wrong login is caught while the person is still there."""
+
+from contextlib import aclosing
+from datetime import date
+
+from pydantic import BaseModel
+
+from adapters.portals.factory import CatalogPortalFactory
+from adapters.portals.hints import remedy, variant_hint
+from adapters.portals.protocol import ChallengeRequired, PortalError
+from schemas.errors import TITLE, ErrorCode
+from schemas.records import ChallengeMedium, Credentials
+
+SAMPLE = 5  # documents read to prove the list works
+
+
+class Challenge(BaseModel):
+    medium: ChallengeMedium
+    destination_hint: str | None
+
+
+class CheckResult(BaseModel):
+    ok: bool
+    supplier_id: str
+    variant: str
+    code: ErrorCode | None = None
+    title: str | None = None
+    remedy: str | None = None
+    field: str | None = None
+    documents_seen: int = 0
+    newest_document: date | None = None
+    challenge: Challenge | None = None  # login right; the portal sends codes
+
+
+async def check_connection(
+    portals: CatalogPortalFactory,
+    supplier_id: str,
+    variant: str,
+    credentials: Credentials,
+    *,
+    probe_variants: bool = True,
+) -> CheckResult:
+    """Success, or the taxonomy error with a remedy. With probe_variants, a refused
+    login is tried once on each other variant, to name the right one."""
+    supplier = portals.catalog.supplier(supplier_id)
+    portals.catalog.variant(supplier_id, variant)  # unknown variant: LookupError
+    base = {"supplier_id": supplier_id, "variant": variant}
+    try:
+        refs = await _first_documents(portals, supplier_id, variant, credentials)
+    except ChallengeRequired as ch:
+        return CheckResult(
+            ok=True,
+            **base,
+            challenge=Challenge(medium=ch.medium, destination_hint=ch.destination_hint),
+        )
+    except PortalError as err:
+        extra = []
+        if err.code is ErrorCode.INVALID_CREDENTIALS and probe_variants:
+            extra = [
+                variant_hint(supplier, other)
+                for other in supplier.variants
+                if other != variant
+                and await _works_on(portals, supplier_id, other, credentials)
+            ]
+        return CheckResult(
+            ok=False,
+            **base,
+            code=err.code,
+            title=TITLE[err.code],
+            remedy=remedy(supplier, err, credentials, extra),
+            field=err.field,
+        )
+    return CheckResult(
+        ok=True,
+        **base,
+        documents_seen=len(refs),
+        newest_document=max((r.metadata.issued_on for r in refs), default=None),
+    )
+
+
+async def _first_documents(portals, supplier_id, variant, credentials):
+    async with portals.open(supplier_id, variant) as portal:
+        await portal.login(credentials)
+        refs = []
+        async with aclosing(portal.list_documents(date.min)) as listing:
+            async for ref in listing:
+                refs.append(ref)
+                if len(refs) >= SAMPLE:
+                    break
+        return refs
+
+
+async def _works_on(portals, supplier_id, variant, credentials) -> bool:
+    try:
+        async with portals.open(supplier_id, variant) as portal:
+            await portal.login(credentials)
+    except ChallengeRequired:
+        return True  # the password was right; the portal went on to 2-factor
+    except PortalError:
+        return False
+    return True

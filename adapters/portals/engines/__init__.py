@@ -1,0 +1,1 @@
+"""Portal engines: one adapter driven by a catalog entry's configuration."""

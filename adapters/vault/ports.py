@@ -1,0 +1,13 @@
+"""The vault as the fetcher stage sees it: open credentials, seal and open state."""
+
+from typing import Protocol
+
+from schemas.records import Credentials, SealedSecret
+
+
+class Vault(Protocol):
+    def unseal(self, secret: SealedSecret) -> Credentials: ...
+
+    def unseal_data(self, secret: SealedSecret) -> dict: ...
+
+    def seal_data(self, data: dict) -> SealedSecret: ...

@@ -1,0 +1,162 @@
+"""What the fetcher publishes and records when a run fails: disrupt and tell a person,
+back off, or give the run up (and pause the supplier when its layout changed)."""
+
+import base64
+import logging
+from collections.abc import AsyncIterator
+from datetime import datetime
+
+from adapters.portals.protocol import PortalError
+from agents.fetch_policy import (
+    FailureAction,
+    action_for,
+    retry_at,
+    should_pause_supplier,
+)
+from agents.scheduler import next_check_at
+from schemas.envelope import new_id
+from schemas.errors import TITLE, ErrorCode
+from schemas.events import (
+    AuthFailed,
+    ConnectionStatusChanged,
+    DeadLetter,
+    FetchDue,
+    OperatorAlert,
+)
+from schemas.records import Connection, ConnectionStatus, Credentials
+from streams.publish import Outgoing
+
+log = logging.getLogger("agents.fetcher")
+
+
+def status_changed(due: FetchDue, old, new, reason, code=None) -> Outgoing:
+    event = due.caused(
+        ConnectionStatusChanged,
+        old_status=old,
+        new_status=new,
+        reason=reason,
+        error_code=code,
+    )
+    return Outgoing("connection-status-changed", due.connection_id, event)
+
+
+async def on_failure(
+    h,  # the FetcherHandler: its stores, portals, policies and clock
+    conn: Connection,
+    due: FetchDue,
+    err: PortalError,
+    credentials: Credentials | None,
+) -> AsyncIterator[Outgoing]:
+    attempts = conn.failed_attempts + 1
+    action = action_for(err.code, attempts, h.backoff)
+    log.warning(
+        "fetch %s for %s failed: %s (%s) -> %s",
+        due.correlation_id,
+        conn.connection_id,
+        err.code,
+        err.detail,
+        action,
+    )
+    now = h.clock()
+    if action is FailureAction.DISRUPT:
+        async for out in _disrupt(h, conn, due, err, credentials, now):
+            yield out
+    elif action is FailureAction.RETRY:
+        await h.connections.retry_later(
+            conn.connection_id,
+            due.correlation_id,
+            at=retry_at(now, attempts, err.retry_after, h.backoff),
+            error_code=err.code.value,
+            failed_attempts=attempts,
+        )
+    else:
+        # Give the run up: operators see it in dead-letter; the schedule goes on.
+        await h.connections.retry_later(
+            conn.connection_id,
+            due.correlation_id,
+            at=next_check_at(conn, now, h.schedule, h.jitter()),
+            error_code=err.code.value,
+            failed_attempts=0,
+        )
+        yield _dead_letter(h, conn, due, err, attempts)
+        if err.code is ErrorCode.LAYOUT_CHANGED:
+            async for out in _maybe_pause_supplier(h, conn, due, err, now):
+                yield out
+
+
+async def _disrupt(h, conn, due, err, credentials, now) -> AsyncIterator[Outgoing]:
+    disruption_id = new_id()
+    before = await h.connections.disrupt(
+        conn.connection_id,
+        due.correlation_id,
+        now=now,
+        error_code=err.code.value,
+        disruption_id=disruption_id,
+    )
+    if before is None or before.status is ConnectionStatus.DISRUPTED:
+        return  # already disrupted: auth-failed was emitted once, not again
+    yield Outgoing(
+        "auth-failed",
+        conn.connection_id,
+        due.caused(
+            AuthFailed,
+            disruption_id=disruption_id,
+            supplier_id=conn.supplier_id,
+            supplier_name=h.portals.supplier_name(conn.supplier_id),
+            error_code=err.code,
+            title=TITLE[err.code],
+            remedy=h.portals.remedy(conn.supplier_id, err, credentials),
+        ),
+    )
+    yield status_changed(
+        due, before.status, ConnectionStatus.DISRUPTED, err.detail, err.code
+    )
+
+
+def _dead_letter(h, conn, due, err, attempts) -> Outgoing:
+    return Outgoing(
+        "dead-letter",
+        conn.connection_id,
+        due.caused(
+            DeadLetter,
+            original_topic=h.topic_prefix + "fetch-due",
+            original_key_b64=base64.b64encode(conn.connection_id.encode()).decode(),
+            original_value_b64=base64.b64encode(due.to_bytes()).decode(),
+            stage="fetcher",
+            error=f"{err.code}: {err.detail}",
+            attempts=attempts,
+        ),
+    )
+
+
+async def _maybe_pause_supplier(
+    h, conn: Connection, due: FetchDue, err: PortalError, now: datetime
+) -> AsyncIterator[Outgoing]:
+    supplier = conn.supplier_id
+    failed = await h.suppliers.record_layout_failure(supplier, conn.connection_id, now)
+    active = await h.connections.count_active(supplier)
+    if not should_pause_supplier(len(failed), active, h.layout_threshold):
+        return
+    if not await h.suppliers.pause(supplier, err.code.value, now):
+        return  # paused already: one alert per pause
+    log.error(
+        "OPERATOR ALERT: supplier %s paused: layout changed, seen by %d of %d "
+        "connections (%s); resume with `billhound suppliers resume %s`",
+        supplier,
+        len(failed),
+        active,
+        err.detail,
+        supplier,
+    )
+    yield Outgoing(
+        "operator-alert",
+        supplier,
+        due.caused(
+            OperatorAlert,
+            alert="supplier_paused",
+            supplier_id=supplier,
+            error_code=err.code,
+            detail=err.detail,
+            connection_ids=sorted(failed),
+        ),
+    )

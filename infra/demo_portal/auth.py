@@ -1,0 +1,120 @@
+"""How a demo portal decides a login: passwords, case rules, lockout, SSO-only accounts,
+terms to accept, 2-factor by authenticator or by a code it 'sends' (kept for tests)."""
+
+import secrets
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import pyotp
+
+from infra.demo_portal.data import Account, PortalSpec
+
+
+class Outcome(StrEnum):
+    OK = "ok"
+    WRONG = "wrong"
+    SSO = "sso"
+    LOCKED = "locked"
+    ACTION = "action"
+    TOTP = "totp"  # asks for an authenticator code
+    SENT = "sent"  # sent a code by SMS
+    EXPIRED = "expired"
+
+
+@dataclass
+class Behaviour:
+    """Switched on at runtime through POST /_demo/behaviour."""
+
+    maintenance: bool = False
+    rate_limited: bool = False
+    retry_after: int = 120
+    slow_seconds: float = 0.0
+    layout_changed: bool = False
+
+
+@dataclass
+class PortalState:
+    spec: PortalSpec
+    passwords: dict[str, str] = field(default_factory=dict)
+    failures: Counter = field(default_factory=Counter)  # consecutive, for lockout
+    attempts: Counter = field(default_factory=Counter)  # every login attempt
+    codes_sent: Counter = field(default_factory=Counter)
+    sessions: dict[str, str] = field(default_factory=dict)  # token -> username
+    pending: dict[str, tuple[str, float]] = field(default_factory=dict)  # 2FA tickets
+    codes: dict[str, tuple[str, float]] = field(default_factory=dict)  # sms outbox
+    trusted: dict[str, str] = field(default_factory=dict)  # device token -> username
+    requests: Counter = field(default_factory=Counter)
+    behaviour: Behaviour = field(default_factory=Behaviour)
+    code_ttl: float = 300.0
+
+    def __post_init__(self) -> None:
+        self.passwords = {a.username: a.password for a in self.spec.accounts}
+
+    def reset(self) -> None:
+        fresh = PortalState(self.spec)
+        self.__dict__.update(fresh.__dict__)
+
+    def authenticate(
+        self, login: str, password: str, device: str | None
+    ) -> tuple[Outcome, Account | None]:
+        account = self.spec.account(login)
+        self.attempts[login] += 1
+        if account is None:
+            return Outcome.WRONG, None
+        name = account.username
+        if account.sso_only:
+            return Outcome.SSO, account
+        if account.locked or self.failures[name] >= self.spec.lockout_after:
+            return Outcome.LOCKED, account
+        if self.passwords[name] != password:
+            self.failures[name] += 1
+            return Outcome.WRONG, account
+        self.failures[name] = 0
+        if account.action_needed:
+            return Outcome.ACTION, account
+        if account.two_factor is None or self.trusted.get(device or "") == name:
+            return Outcome.OK, account
+        if account.two_factor == "sms":
+            self.codes[name] = (f"{secrets.randbelow(10**6):06d}", time.time())
+            self.codes_sent[name] += 1
+            return Outcome.SENT, account
+        return Outcome.TOTP, account
+
+    def start_pending(self, account: Account) -> str:
+        ticket = secrets.token_urlsafe(16)
+        self.pending[ticket] = (account.username, time.time())
+        return ticket
+
+    def verify(self, ticket: str, code: str) -> tuple[Outcome, Account | None]:
+        username, started = self.pending.get(ticket, ("", 0.0))
+        account = self.spec.account(username) if username else None
+        if account is None or time.time() - started > self.code_ttl:
+            self.pending.pop(ticket, None)
+            return Outcome.EXPIRED, None
+        if account.two_factor == "totp":
+            ok = pyotp.TOTP(account.totp_secret or "").verify(code, valid_window=1)
+        else:
+            sent, _ = self.codes.get(account.username, ("", 0.0))
+            ok = bool(sent) and secrets.compare_digest(sent, code)
+        if not ok:
+            return Outcome.WRONG, account
+        self.pending.pop(ticket, None)
+        self.codes.pop(account.username, None)
+        return Outcome.OK, account
+
+    def open_session(self, account: Account) -> tuple[str, str]:
+        """A session token, and a device token so this device is not asked again."""
+        token, device = secrets.token_urlsafe(24), secrets.token_urlsafe(16)
+        self.sessions[token] = account.username
+        self.trusted[device] = account.username
+        return token, device
+
+    def stats(self) -> dict:
+        return {
+            "login_attempts": dict(self.attempts),
+            "codes_sent": dict(self.codes_sent),
+            "requests": dict(self.requests),
+            "sessions": len(self.sessions),
+        }
