@@ -50,6 +50,7 @@ class FetcherHandler:
         backoff: RetryBackoff,
         layout_threshold: int = 2,
         topic_prefix: str = "",
+        challenge_ttl: float | None = None,
         clock: Callable[[], datetime] = utcnow,
         jitter: Callable[[], float] = jitter_unit,
     ) -> None:
@@ -57,6 +58,7 @@ class FetcherHandler:
         self.suppliers, self.portals, self.vault = suppliers, portals, vault
         self.schedule, self.backoff = schedule, backoff
         self.layout_threshold, self.topic_prefix = layout_threshold, topic_prefix
+        self.challenge_ttl = challenge_ttl  # caps the portal's own code lifetime
         self.clock, self.jitter = clock, jitter
 
     async def on_fetch_due(self, due: FetchDue) -> AsyncIterator[Outgoing]:
@@ -192,7 +194,10 @@ class FetcherHandler:
     async def _wait_for_code(
         self, conn: Connection, due: FetchDue, portal, sent: CodeSent
     ) -> AsyncIterator[Outgoing]:
-        expires = self.clock() + timedelta(seconds=sent.ttl_seconds)
+        ttl = sent.ttl_seconds
+        if self.challenge_ttl is not None:
+            ttl = min(ttl, self.challenge_ttl)
+        expires = self.clock() + timedelta(seconds=ttl)
         pending = PendingChallenge(
             challenge_id=new_id(),
             run_id=due.correlation_id,

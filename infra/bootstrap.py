@@ -131,6 +131,7 @@ def build_worker(settings: Settings) -> faust.App:
             ),
             layout_threshold=settings.layout_pause_threshold,
             topic_prefix=settings.topic_prefix,
+            challenge_ttl=settings.challenge_ttl_seconds,
         ),
         settings.scheduler_tick_seconds,
     )

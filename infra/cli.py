@@ -1,4 +1,5 @@
-"""The `billhound` command: run the local stack, run a worker, print the public key."""
+"""The `billhound` command: run the local stack, run a worker, print the public key,
+search the supplier catalog, check a login."""
 
 import argparse
 import asyncio
@@ -7,6 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
+from infra.cli_portals import add_commands
 from infra.settings import Settings
 
 
@@ -58,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     key = sub.add_parser("public-key", help="print the key publishers seal with")
     key.add_argument("--keys-dir", help="default: BILLHOUND_VAULT_KEYS_DIR")
     key.set_defaults(func=cmd_public_key)
+    add_commands(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 

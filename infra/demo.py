@@ -5,11 +5,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from aiokafka import AIOKafkaProducer
+from pydantic import SecretStr
 
+from adapters.portals.catalog import Catalog
 from adapters.vault.sealing import seal
-from infra.demo_portal.data import PortalSpec, invoices_for
+from infra.demo_portal.data import Account, PortalSpec, invoices_for
 from schemas.events import ConnectionCreated
-from schemas.records import ConnectorKind, Credentials
+from schemas.records import Credentials
 
 DEMO_TENANT = "demo-tenant"
 
@@ -21,23 +23,42 @@ class DemoConnection:
     expected: int  # invoices on the portal dated on or after collect_from
 
 
-def demo_connections(specs: list[PortalSpec], public_key: str) -> list[DemoConnection]:
+def unattended(account: Account) -> bool:
+    """Accounts a fetch can run for without a person: no SSO, lock, terms or SMS."""
+    refused = account.sso_only or account.locked or account.action_needed
+    return not refused and account.two_factor != "sms"
+
+
+def demo_connections(
+    specs: list[PortalSpec], public_key: str, catalog: Catalog | None = None
+) -> list[DemoConnection]:
+    catalog = catalog or Catalog.load()
+    known = {s.id for s in catalog.all()}
     out = []
     collect_from = date(2025, 1, 1)
     for spec in specs:
-        for account in spec.accounts[:2]:
+        if spec.supplier_id not in known:
+            continue
+        kind = catalog.supplier(spec.supplier_id).connector_kinds[0]
+        for account in [a for a in spec.accounts if unattended(a)][:2]:
+            totp = account.totp_secret
             credentials = seal(
                 public_key,
-                Credentials(login=account.username, password=account.password),
+                Credentials(
+                    login=account.username,
+                    password=account.password,
+                    totp_secret=SecretStr(totp) if totp else None,
+                ),
             )
+            slug = "".join(c if c.isalnum() else "-" for c in account.username)
             event = ConnectionCreated(
                 tenant_id=DEMO_TENANT,
-                connection_id=f"demo-{spec.supplier_id}-{account.username}",
+                connection_id=f"demo-{spec.supplier_id}-{spec.variant}-{slug}",
                 supplier_id=spec.supplier_id,
                 portal_variant=spec.variant,
-                connector_kind=ConnectorKind.COST,
+                connector_kind=kind,
                 document_owner=account.customer,
-                notify_email=f"{account.username}@example.com",
+                notify_email=f"books+{slug}@example.com",
                 collect_from=collect_from,
                 credentials=credentials,
             )

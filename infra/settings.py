@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     # Portals: "supplier/variant" -> base URL overrides of the catalog (local, staging).
     portal_urls: dict[str, str] = Field(default_factory=dict)
     portal_timeout_seconds: float = 30.0
+    challenge_ttl_seconds: float | None = Field(
+        None, gt=0, description="Cap on how long a sent code is waited for"
+    )
 
     # Scheduling and retries
     scheduler_tick_seconds: float = Field(30.0, gt=0)

@@ -34,10 +34,23 @@ class Stack:
     def portal_url(self, key: str = "northwind-energy/default") -> str:
         return self.portals.urls[key]
 
-    async def login_attempts(self, username: str) -> int:
-        url = self.portal_url() + "/_demo/stats"
-        async with aiohttp.ClientSession() as http, http.get(url) as resp:
-            return (await resp.json())["login_attempts"].get(username, 0)
+    async def login_attempts(
+        self, username: str, key: str = "northwind-energy/default"
+    ) -> int:
+        return (await self.portal_stats(key))["login_attempts"].get(username, 0)
+
+    async def portal_stats(self, key: str) -> dict:
+        return await self.portal_call(key, "GET", "/_demo/stats")
+
+    async def portal_call(self, key: str, method: str, path: str, body=None):
+        """Steer a demo portal: /_demo/behaviour, /_demo/reset, /_demo/codes/..."""
+        url = self.portal_url(key) + path
+        async with (
+            aiohttp.ClientSession() as http,
+            http.request(method, url, json=body) as resp,
+        ):
+            resp.raise_for_status()
+            return await resp.json()
 
 
 @pytest.fixture(scope="session")
@@ -69,6 +82,8 @@ def stack(service_addresses, tmp_path_factory):
             "fetch_retry_base_seconds": "1",
             "stage_backoff_seconds": "0.1",
             "portal_timeout_seconds": "10",
+            # Codes a portal sends live 5 minutes; the tests cannot wait that long.
+            "challenge_ttl_seconds": "8",
         },
         log,
     )

@@ -1,10 +1,9 @@
 """Fetcher decisions with in-memory stores and a scripted portal (the real portal is
 exercised end to end in tests/e2e)."""
 
+import json
 from contextlib import asynccontextmanager
 from datetime import date, timedelta
-
-import json
 
 import pytest
 

@@ -60,7 +60,7 @@ def test_document_list_pages_parse_every_row(name, supplier, variant, rows, more
 
 
 def test_regional_formats_are_read_per_variant():
-    """The .de variant writes 05.04.2025 and 1.234,56: its values override reads them."""
+    """The .de variant writes 05.04.2025 and 1.234,56; its own values read them."""
     de = config("rainforest", "de")
     refs, _ = pages.document_page(
         page("rainforest-de-documents-2"), de.documents, de.values

@@ -1,0 +1,112 @@
+"""`billhound suppliers ...` and `billhound check`: the catalog and the connect-time
+check from a terminal, as JSON a script (or the API) can read."""
+
+import argparse
+import asyncio
+import json
+import os
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from adapters.portals.catalog import Catalog
+from adapters.portals.check import check_connection
+from adapters.portals.factory import CatalogPortalFactory
+from infra.settings import Settings
+from schemas.records import Credentials
+
+
+def portal_urls(settings: Settings, home: Path = Path(".billhound")) -> dict[str, str]:
+    """The operator's overrides, else the demo portals of a running `billhound run`."""
+    if settings.portal_urls:
+        return settings.portal_urls
+    stack = home / "stack.json"
+    if stack.exists():
+        return json.loads(stack.read_text()).get("portals", {})
+    return {}
+
+
+def summary(supplier) -> dict:
+    return {
+        "id": supplier.id,
+        "name": supplier.name,
+        "aliases": supplier.aliases,
+        "connector_kinds": supplier.connector_kinds,
+        "login_kind": supplier.login_kind,
+        "login_case_sensitive": supplier.login_case_sensitive,
+        "two_factor": supplier.two_factor,
+        "variants": {
+            key: {"label": v.label, "region": v.region, "account_type": v.account_type}
+            for key, v in supplier.variants.items()
+        },
+    }
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    found = Catalog.load().search(args.text, limit=args.limit)
+    print(json.dumps([summary(s) for s in found], indent=2))
+    return 0 if found else 1
+
+
+def cmd_resume(args: argparse.Namespace) -> int:
+    from adapters.store.mongo_suppliers import MongoSupplierStore
+    from infra.bootstrap import mongo_client
+
+    async def resume() -> bool:
+        settings = Settings()
+        client = mongo_client(settings)
+        try:
+            store = MongoSupplierStore(client[settings.mongodb_database])
+            return await store.resume(args.supplier)
+        finally:
+            await client.close()
+
+    resumed = asyncio.run(resume())
+    print(json.dumps({"supplier_id": args.supplier, "resumed": resumed}))
+    return 0 if resumed else 1
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    settings = Settings()
+    password = args.password
+    if password is None:  # keep it out of the shell history and `ps`
+        password = os.environ.get("BILLHOUND_CHECK_PASSWORD", "")
+    credentials = Credentials(
+        login=args.login,
+        password=SecretStr(password),
+        totp_secret=SecretStr(args.totp_secret) if args.totp_secret else None,
+    )
+    factory = CatalogPortalFactory(
+        Catalog.load(portal_urls(settings)), settings.portal_timeout_seconds
+    )
+    try:
+        result = asyncio.run(
+            check_connection(factory, args.supplier, args.variant, credentials)
+        )
+    except LookupError as exc:
+        print(json.dumps({"ok": False, "error": exc.args[0] if exc.args else str(exc)}))
+        return 2
+    print(result.model_dump_json(indent=2, exclude_none=True))
+    return 0 if result.ok else 1
+
+
+def add_commands(sub) -> None:
+    suppliers = sub.add_parser("suppliers", help="the supplier catalog")
+    s_sub = suppliers.add_subparsers(dest="suppliers_command", required=True)
+    search = s_sub.add_parser("search", help="find a supplier by name or alias")
+    search.add_argument("text")
+    search.add_argument("--limit", type=int, default=10)
+    search.set_defaults(func=cmd_search)
+    resume = s_sub.add_parser("resume", help="resume a supplier paused by operators")
+    resume.add_argument("supplier")
+    resume.set_defaults(func=cmd_resume)
+
+    check = sub.add_parser("check", help="try a login before saving a connection")
+    check.add_argument("--supplier", required=True)
+    check.add_argument("--variant", default="default")
+    check.add_argument("--login", required=True)
+    check.add_argument(
+        "--password", help="default: the BILLHOUND_CHECK_PASSWORD environment variable"
+    )
+    check.add_argument("--totp-secret", help="authenticator secret, if 2-factor is on")
+    check.set_defaults(func=cmd_check)

@@ -1,0 +1,73 @@
+"""Connect demo portal accounts through the real pipeline, and watch what comes out."""
+
+from datetime import UTC, date, datetime
+
+from infra.demo_portal.data import invoices_for, load_specs
+from tests.bus import produce, read_topic
+from tests.e2e.test_pipeline import wait_for
+from tests.e2e.upstream import connection_created, unique
+
+SPECS = {s.key: s for s in load_specs()}
+
+
+def expected(key: str, login: str, collect_from: date) -> list:
+    spec = SPECS[key]
+    return [
+        i
+        for i in invoices_for(spec, spec.account(login))
+        if i.issued_on >= collect_from
+    ]
+
+
+async def connect_to(
+    stack, key: str, login: str, password: str | None = None, **kw
+) -> tuple[str, str]:
+    """Publish connection-created for a demo account; the real password by default."""
+    spec = SPECS[key]
+    account = spec.account(login)
+    tenant, conn = unique("tenant"), unique("conn")
+    if "totp_secret" not in kw and account is not None:
+        kw["totp_secret"] = account.totp_secret
+    raw = connection_created(
+        stack.keys,
+        tenant=tenant,
+        connection=conn,
+        login=login,
+        password=account.password if password is None else password,
+        supplier=spec.supplier_id,
+        variant=spec.variant,
+        **kw,
+    )
+    await produce(stack.kafka, "connection-created", raw, conn.encode())
+    return tenant, conn
+
+
+async def inbox_of(db, conn: str, at_least: int, timeout: float = 60.0) -> list[dict]:
+    async def enough():
+        rows = await db["inbox"].find({"connection_id": conn}).to_list(None)
+        return rows if len(rows) >= at_least else None
+
+    return await wait_for(enough, timeout=timeout) or []
+
+
+async def events_for(stack, topic: str, conn: str, n: int = 1, timeout: float = 60.0):
+    return await read_topic(
+        stack.kafka,
+        topic,
+        lambda e: conn in (e.get("connection_id"), *e.get("connection_ids", [])),
+        until=lambda found: len(found) >= n,
+        timeout=timeout,
+    )
+
+
+async def connection(db, conn: str) -> dict | None:
+    return await db["connections"].find_one({"_id": conn})
+
+
+async def run_again_now(db, conn: str) -> datetime:
+    """Make a connection due now, as a schedule would; returns its last fetch time."""
+    doc = await connection(db, conn)
+    await db["connections"].update_one(
+        {"_id": conn}, {"$set": {"next_check_at": datetime.now(UTC)}}
+    )
+    return doc["last_fetch_at"]
