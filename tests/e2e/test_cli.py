@@ -55,3 +55,115 @@ def test_run_shows_demo_documents_reaching_the_inbox_and_stops_cleanly(tmp_path)
     assert "Stopped every process" in rest
     for pid in children:
         assert not Path(f"/proc/{pid}").exists(), f"child {pid} outlived the stack"
+
+
+def billhound(stack, *args: str, password: str | None = None):
+    env = {**os.environ, "BILLHOUND_PORTAL_URLS": json.dumps(stack.portals.urls)}
+    if password is not None:
+        env["BILLHOUND_CHECK_PASSWORD"] = password
+    return subprocess.run(
+        [str(BIN), *args], capture_output=True, text=True, env=env, timeout=60
+    )
+
+
+def test_suppliers_search_finds_by_name_alias_and_host(stack):
+    for text, wanted in [
+        ("rainforest", "rainforest"),
+        ("nw energy", "northwind-energy"),
+        ("BRIGHT", "brightline-telecom"),
+        ("cobaltwater", "cobalt-water"),
+    ]:
+        done = billhound(stack, "suppliers", "search", text)
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)[0]["id"] == wanted, text
+    found = json.loads(billhound(stack, "suppliers", "search", "rainforest").stdout)
+    assert set(found[0]["variants"]) == {"uk", "de", "business"}
+    assert found[0]["login_kind"] == "email"
+    assert billhound(stack, "suppliers", "search", "no such thing").returncode == 1
+
+
+def check(stack, supplier, variant, login, password, *extra):
+    done = billhound(
+        stack,
+        "check",
+        "--supplier",
+        supplier,
+        "--variant",
+        variant,
+        "--login",
+        login,
+        *extra,
+        password=password,
+    )
+    return done.returncode, json.loads(done.stdout)
+
+
+def test_check_reads_the_first_documents_of_a_good_login(stack):
+    code, result = check(stack, "ledgerly", "default", "acme-sales", "Sell-Sell-1")
+    assert code == 0 and result["ok"] and result["documents_seen"] == 5
+    assert "code" not in result
+
+
+def test_check_names_the_likely_mistake(stack):
+    cases = [
+        # the login belongs to the other region's portal
+        (
+            "rainforest",
+            "de",
+            "buyer@acme.example",
+            "Rainforest-UK-1",
+            "works on the United Kingdom (rainforest.co.uk) portal",
+        ),
+        ("cobalt-water", "default", "jsmith", "Water4All!", "case sensitive"),
+        (
+            "rainforest",
+            "uk",
+            "buyer",
+            "Rainforest-UK-1",
+            "email address, not a username",
+        ),
+        (
+            "northwind-energy",
+            "default",
+            "acme@acme.example",
+            "correct horse battery",
+            "username, not an email address",
+        ),
+        (
+            "northwind-energy",
+            "default",
+            "acme-ltd",
+            "correct horse battery ",
+            "space before or after it",
+        ),
+    ]
+    for supplier, variant, login, password, words in cases:
+        code, result = check(stack, supplier, variant, login, password)
+        assert code == 1 and result["code"] == "invalid_credentials", login
+        assert words in result["remedy"], (login, result["remedy"])
+        assert password.strip() not in json.dumps(result)
+
+
+def test_check_reports_two_factor_and_other_refusals(stack):
+    code, result = check(
+        stack, "hearth-gas", "default", "sms@hearth.example", "Flame-On-2"
+    )
+    assert code == 0 and result["challenge"] == {
+        "medium": "sms",
+        "destination_hint": "phone ending 42",
+    }
+    code, result = check(stack, "hearth-gas", "default", "sso@hearth.example", "x")
+    assert code == 1 and result["code"] == "sso_account"
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DP"
+    code, result = check(
+        stack,
+        "hearth-gas",
+        "default",
+        "totp@hearth.example",
+        "Flame-On-1",
+        "--totp-secret",
+        secret,
+    )
+    assert code == 0 and result["documents_seen"] == 5
+    code, result = check(stack, "rainforest", "nowhere", "buyer@acme.example", "x")
+    assert code == 2 and "no portal variant 'nowhere'" in result["error"]

@@ -15,6 +15,7 @@ INPUT_TOPICS = [
     "document-found",
     "document-accepted",
     "auth-failed",
+    "challenge-answered",
 ]
 
 
@@ -33,7 +34,7 @@ async def test_wrong_password_disrupts_once_mails_once_and_never_retries(stack, 
     )
     assert len(failed) == 1
     assert failed[0]["error_code"] == "invalid_credentials"
-    assert "spaces before or after the password" in failed[0]["remedy"]
+    assert "password has a space before or after it" in failed[0]["remedy"]
     assert failed[0]["supplier_name"] == "Northwind Energy"
 
     async def disrupted():
@@ -59,7 +60,7 @@ async def test_wrong_password_disrupts_once_mails_once_and_never_retries(stack, 
     assert len(mails) == 1
     body = mails[0].get_content()
     assert "Northwind Energy" in mails[0]["Subject"]
-    assert "spaces before or after the password" in body
+    assert "password has a space before or after it" in body
     assert await stack.login_attempts(username) - before == 1
 
     # No secret anywhere: not on any topic, in the database, the worker log or a mail.

@@ -1,0 +1,101 @@
+"""2-factor by a code the portal sends: the fetch waits, resumes on the answer, expires
+cleanly, and the kept (sealed) session spares the person a code on the next run."""
+
+import asyncio
+from datetime import date
+
+from schemas.topics import TOPIC_NAMES
+from tests.bus import produce, raw_values
+from tests.e2e.fleet import (
+    connect_to,
+    connection,
+    events_for,
+    expected,
+    inbox_of,
+    run_again_now,
+)
+from tests.e2e.test_pipeline import wait_for
+from tests.e2e.upstream import challenge_answered
+
+KEY, LOGIN = "hearth-gas/default", "sms@hearth.example"
+
+
+async def answer(stack, asked: dict, code: str) -> None:
+    raw = challenge_answered(
+        stack.keys,
+        tenant=asked["tenant_id"],
+        connection=asked["connection_id"],
+        challenge=asked["challenge_id"],
+        code=code,
+    )
+    await produce(
+        stack.kafka, "challenge-answered", raw, asked["connection_id"].encode()
+    )
+
+
+async def sent_code(stack) -> str:
+    return (await stack.portal_call(KEY, "GET", f"/_demo/codes/{LOGIN}"))["code"]
+
+
+async def test_a_sent_code_pauses_the_fetch_and_the_answer_resumes_it(stack, db):
+    before = await stack.portal_stats(KEY)
+    _, conn = await connect_to(stack, KEY, LOGIN)
+    (asked,) = await events_for(stack, "challenge-required", conn)
+    assert asked["medium"] == "sms" and asked["destination_hint"] == "phone ending 42"
+    assert asked["supplier_name"] == "Hearth Gas"
+    waiting = await connection(db, conn)
+    assert waiting["challenge"]["challenge_id"] == asked["challenge_id"]
+    assert waiting["status"] == "pending"
+
+    code = await sent_code(stack)
+    await answer(stack, asked, code)
+    want = expected(KEY, LOGIN, date(2025, 1, 1))
+    assert len(await inbox_of(db, conn, len(want))) == len(want)
+    done = await connection(db, conn)
+    assert done["status"] == "connected" and done["challenge"] is None
+    # The portal session is kept, sealed: no cookie value is readable in the database.
+    assert set(done["portal_session"]) >= {"key_id", "ciphertext"}
+
+    # The next run resumes the kept session: no new login, no new code for the person.
+    last = await run_again_now(db, conn)
+
+    async def second_run_done():
+        doc = await connection(db, conn)
+        return doc["last_fetch_at"] > last and doc["run_id"] is None
+
+    assert await wait_for(second_run_done)
+    after = await stack.portal_stats(KEY)
+    assert after["codes_sent"][LOGIN] - before["codes_sent"].get(LOGIN, 0) == 1
+    assert after["login_attempts"][LOGIN] - before["login_attempts"].get(LOGIN, 0) == 1
+    assert len(await events_for(stack, "challenge-required", conn, n=2, timeout=1)) == 1
+
+    # The code never travels or rests in clear.
+    everything = await raw_values(stack.kafka, list(TOPIC_NAMES))
+    assert not any(code.encode() in v for v in everything)
+    assert code.encode() not in stack.worker_log.read_bytes()
+
+
+async def test_a_wrong_code_disrupts_with_wrong_challenge_code(stack, db):
+    _, conn = await connect_to(stack, KEY, LOGIN)
+    (asked,) = await events_for(stack, "challenge-required", conn)
+    right = await sent_code(stack)
+    await answer(stack, asked, "000000" if right != "000000" else "111111")
+    (failed,) = await events_for(stack, "auth-failed", conn)
+    assert failed["error_code"] == "wrong_challenge_code"
+    assert "newest code" in failed["remedy"]
+    assert (await connection(db, conn))["status"] == "disrupted"
+
+
+async def test_an_unanswered_code_expires_cleanly(stack, db):
+    _, conn = await connect_to(stack, KEY, LOGIN)
+    (asked,) = await events_for(stack, "challenge-required", conn)
+    (failed,) = await events_for(stack, "auth-failed", conn, timeout=30)
+    assert failed["error_code"] == "challenge_expired"
+    doc = await connection(db, conn)
+    assert doc["status"] == "disrupted" and doc["challenge"] is None
+    # A late answer changes nothing and asks the portal nothing.
+    attempts = (await stack.portal_stats(KEY))["login_attempts"][LOGIN]
+    await answer(stack, asked, await sent_code(stack))
+    await asyncio.sleep(1.5)
+    assert (await stack.portal_stats(KEY))["login_attempts"][LOGIN] == attempts
+    assert len(await events_for(stack, "auth-failed", conn, n=2, timeout=1)) == 1

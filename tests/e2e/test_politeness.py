@@ -1,0 +1,125 @@
+"""Portal trouble through the real fetcher: 429 and 503 back off as the portal asks,
+slow pages are waited for, and a changed layout pauses the supplier for operators."""
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from datetime import date, datetime
+
+from tests.e2e.fleet import (
+    connect_to,
+    connection,
+    events_for,
+    expected,
+    inbox_of,
+)
+from tests.e2e.test_pipeline import wait_for
+
+PARCELS = "parcelpoint/default"
+
+
+async def failed_once(db, conn: str):
+    async def first_failure():
+        doc = await connection(db, conn)
+        return doc if doc and doc.get("failed_attempts") == 1 else None
+
+    return await wait_for(first_failure)
+
+
+async def test_429_and_503_back_off_no_sooner_than_retry_after(stack, db):
+    cases = [
+        ("rate_limited", "depot-8", 120, "rate_limited"),
+        ("maintenance", "depot-9", 90, "portal_unavailable"),
+    ]
+    try:
+        for switch, login, retry_after, code in cases:
+            await stack.portal_call(
+                PARCELS,
+                "POST",
+                "/_demo/behaviour",
+                {switch: True, "retry_after": retry_after},
+            )
+            started = datetime.now().astimezone()
+            _, conn = await connect_to(stack, PARCELS, login)
+            doc = await failed_once(db, conn)
+            assert doc["last_error"] == code and doc["status"] == "pending"
+            wait = (doc["next_check_at"] - started).total_seconds()
+            assert retry_after - 1 <= wait <= retry_after + 10
+            assert await events_for(stack, "auth-failed", conn, timeout=1) == []
+            await stack.portal_call(PARCELS, "POST", "/_demo/reset")
+    finally:
+        await stack.portal_call(PARCELS, "POST", "/_demo/reset")
+
+
+async def test_slow_pages_are_waited_for(stack, db):
+    key, login = "rainforest/business", "ap@acme.example"
+    await stack.portal_call(key, "POST", "/_demo/behaviour", {"slow_seconds": 0.3})
+    try:
+        _, conn = await connect_to(stack, key, login)
+        want = expected(key, login, date(2025, 1, 1))
+        assert len(await inbox_of(db, conn, len(want))) == len(want)
+    finally:
+        await stack.portal_call(key, "POST", "/_demo/reset")
+
+
+def cli(stack, *args: str) -> subprocess.CompletedProcess:
+    env = dict(
+        os.environ,
+        BILLHOUND_MONGODB_URI=stack.mongodb_uri,
+        BILLHOUND_MONGODB_DATABASE=stack.db_name,
+        BILLHOUND_PORTAL_URLS=json.dumps(stack.portals.urls),
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "infra.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+async def test_a_layout_change_pauses_the_supplier_and_alerts_operators(stack, db):
+    key, login = "ledgerly/default", "acme-sales"
+    await stack.portal_call(key, "POST", "/_demo/behaviour", {"layout_changed": True})
+    try:
+        _, first = await connect_to(
+            stack, key, login, kind="sales", notify="ops-a@example.com"
+        )
+        _, second = await connect_to(
+            stack, key, login, kind="sales", notify="ops-b@example.com"
+        )
+        (alert,) = await events_for(stack, "operator-alert", second)
+        assert (
+            alert["alert"] == "supplier_paused" and alert["supplier_id"] == "ledgerly"
+        )
+        assert alert["error_code"] == "layout_changed"
+        assert set(alert["connection_ids"]) == {first, second}
+        assert (
+            "OPERATOR ALERT: supplier ledgerly paused" in stack.worker_log.read_text()
+        )
+        for conn in (first, second):  # ours to fix: nobody is told or disrupted
+            assert await events_for(stack, "auth-failed", conn, timeout=0.5) == []
+            assert (await connection(db, conn))["status"] != "disrupted"
+        assert not stack.mail.to("ops-a@example.com") and not stack.mail.to(
+            "ops-b@example.com"
+        )
+
+        # While paused, a new connection waits instead of hitting the portal.
+        attempts = await stack.login_attempts(login, key)
+        _, third = await connect_to(stack, key, login, kind="sales")
+        await events_for(stack, "fetch-due", third)
+        await asyncio.sleep(2)
+        assert await stack.login_attempts(login, key) == attempts
+        assert (await connection(db, third))["status"] == "pending"
+    finally:
+        await stack.portal_call(key, "POST", "/_demo/reset")
+
+    # Operators fix the catalog (here: the portal reverts) and resume the supplier.
+    done = cli(stack, "suppliers", "resume", "ledgerly")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"supplier_id": "ledgerly", "resumed": True}
+    want = expected(key, login, date(2025, 1, 1))
+    assert len(await inbox_of(db, third, len(want))) == len(want)
+    assert cli(stack, "suppliers", "resume", "ledgerly").returncode == 1
