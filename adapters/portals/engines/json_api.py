@@ -11,7 +11,7 @@ from typing import Any
 
 import pyotp
 
-from adapters.portals.engines.config import JsonApiConfig
+from adapters.portals.engines.config import JsonApiConfig, JsonDocuments, Values
 from adapters.portals.engines.values import document_ref
 from adapters.portals.http import PortalHttp
 from adapters.portals.protocol import (
@@ -42,6 +42,26 @@ def parse_json(body: bytes, where: str) -> Any:
         return json.loads(body)
     except ValueError as exc:
         raise LayoutChanged(f"{where} did not answer JSON") from exc
+
+
+def document_page(
+    answer: Any, docs: JsonDocuments, values: Values
+) -> tuple[list[DocumentRef], bool]:
+    """The refs in one list answer, and whether another page follows (pure)."""
+    items = dig(answer, docs.items)
+    if not isinstance(items, list):
+        raise LayoutChanged(f"document list has no {docs.items!r} array")
+    refs = [
+        document_ref(
+            {
+                name: None if (v := dig(item, path)) is None else str(v)
+                for name, path in docs.fields.items()
+            },
+            values,
+        )
+        for item in items
+    ]
+    return refs, dig(answer, docs.next) is not None
 
 
 class JsonApiPortal:
@@ -142,24 +162,18 @@ class JsonApiPortal:
             resp, raw = await self._get_page(number)
             if resp.status in (401, 403):
                 raise PortalError("the portal refused our token while listing")
-            answer = parse_json(raw, "document list")
-            items = dig(answer, docs.items)
-            if not isinstance(items, list):
-                raise LayoutChanged(f"document list has no {docs.items!r} array")
+            refs, more = document_page(
+                parse_json(raw, "document list"), docs, self.cfg.values
+            )
             older_seen = False
-            for item in items:
-                raw_fields = {
-                    name: None if (v := dig(item, path)) is None else str(v)
-                    for name, path in docs.fields.items()
-                }
-                ref = document_ref(raw_fields, self.cfg.values)
+            for ref in refs:
                 if ref.metadata.issued_on >= since:
                     yield ref.model_copy(
                         update={"download_url": self.http.url(ref.download_url)}
                     )
                 else:
                     older_seen = True
-            if dig(answer, docs.next) is None or (older_seen and docs.newest_first):
+            if not more or (older_seen and docs.newest_first):
                 return
             number += 1
 

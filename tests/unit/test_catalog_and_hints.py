@@ -1,0 +1,153 @@
+"""The supplier catalog as data, the JSON engine's parser on saved answers, value
+parsing, and the remedies a refused login gets (pure; no portal is asked)."""
+
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr, ValidationError
+
+from adapters.portals.catalog import CATALOG_FILE, Catalog, Supplier
+from adapters.portals.engines.config import Values
+from adapters.portals.engines.json_api import dig, document_page
+from adapters.portals.engines.values import document_ref, to_amount
+from adapters.portals.hints import credential_hints, remedy
+from adapters.portals.protocol import (
+    ActionNeeded,
+    InvalidCredentials,
+    LayoutChanged,
+    TwoFactorRequired,
+)
+from schemas.records import Credentials, DocumentKind
+
+PAGES = Path(__file__).parents[1] / "fixtures" / "pages"
+CATALOG = Catalog.load()
+
+
+def creds(login: str, password: str = "pw") -> Credentials:
+    return Credentials(login=login, password=SecretStr(password))
+
+
+def test_the_catalog_has_both_engines_and_the_facts_a_person_picks_from():
+    suppliers = CATALOG.all()
+    assert len(suppliers) >= 8
+    assert {s.engine for s in suppliers} >= {"html", "json_api"}
+    rainforest = CATALOG.supplier("rainforest")
+    assert {v.region for v in rainforest.variants.values()} == {"gb", "de"}
+    assert {v.account_type for v in rainforest.variants.values()} == {
+        "personal",
+        "business",
+    }
+    assert CATALOG.supplier("ledgerly").connector_kinds == ["sales"]
+    assert CATALOG.supplier("cobalt-water").login_case_sensitive
+    assert "sms" in CATALOG.supplier("hearth-gas").two_factor
+
+
+def test_a_typo_in_a_catalog_entry_fails_at_load():
+    entry = json.loads(CATALOG_FILE.read_text())["suppliers"][0]
+    entry["config"]["documents"]["rows"] = entry["config"]["documents"].pop("row")
+    with pytest.raises(ValidationError, match="rows"):
+        Supplier.model_validate(entry)
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("Northwind Energy", "northwind-energy"),
+        ("northwind", "northwind-energy"),
+        ("nw", "northwind-energy"),
+        ("Parcel Point", "parcelpoint"),
+        ("ledgerly billing", "ledgerly"),
+        ("gas", "hearth-gas"),
+    ],
+)
+def test_search_by_name_alias_or_word(text, first):
+    assert CATALOG.search(text)[0].id == first
+
+
+def test_search_ignores_case_accents_and_punctuation():
+    assert CATALOG.search("HÉARTH-gas!")[0].id == "hearth-gas"
+    assert CATALOG.search("   ") == []
+
+
+def test_portal_addresses_come_from_the_catalog_or_an_operator_override():
+    catalog = Catalog.load({"rainforest/de": "http://127.0.0.1:9"})
+    assert catalog.base_url("rainforest", "de") == "http://127.0.0.1:9"
+    assert catalog.base_url("rainforest", "uk").startswith("https://")
+    with pytest.raises(LookupError, match="no portal variant"):
+        catalog.base_url("rainforest", "fr")
+
+
+@pytest.mark.parametrize(
+    ("text", "comma", "value"),
+    [
+        ("£1,234.50", False, "1234.50"),
+        ("1.234,50 €", True, "1234.50"),
+        ("-12.00", False, "-12.00"),
+        ("€-7,5", True, "-7.5"),
+    ],
+)
+def test_amounts_in_portal_formats(text, comma, value):
+    assert to_amount(text, comma) == Decimal(value)
+
+
+def test_an_unknown_document_kind_is_a_layout_change_not_a_guess():
+    raw = {"id": "1", "issued_on": "2025-01-05", "download": "/1", "kind": "dunning"}
+    with pytest.raises(LayoutChanged, match="dunning"):
+        document_ref(raw, Values())
+
+
+@pytest.mark.parametrize(
+    ("name", "supplier", "rows", "more"),
+    [
+        ("brightline-telecom-business", "brightline-telecom", 20, True),
+        ("ledgerly-default", "ledgerly", 8, False),
+    ],
+)
+def test_json_list_answers_parse(name, supplier, rows, more):
+    cfg = CATALOG.supplier(supplier).config
+    answer = json.loads((PAGES / f"{name}-documents-2.json").read_text())
+    refs, has_next = document_page(answer, cfg.documents, cfg.values)
+    assert len(refs) == rows and has_next is more
+    assert all(r.metadata.issued_on >= date(2024, 1, 1) for r in refs)
+    assert all(r.download_url.endswith("/pdf") for r in refs)
+    renamed = {"items_v2": dig(answer, cfg.documents.items)}
+    with pytest.raises(LayoutChanged):
+        document_page(renamed, cfg.documents, cfg.values)
+
+
+def test_json_answers_carry_credit_notes_and_error_codes():
+    cfg = CATALOG.supplier("brightline-telecom").config
+    answer = json.loads(
+        (PAGES / "brightline-telecom-business-documents-2.json").read_text()
+    )
+    refs, _ = document_page(answer, cfg.documents, cfg.values)
+    assert any(r.metadata.kind is DocumentKind.CREDIT_NOTE for r in refs)
+    wrong = json.loads((PAGES / "brightline-telecom-business-wrong.json").read_text())
+    assert cfg.login.errors[dig(wrong, cfg.login.error)] == "invalid_credentials"
+
+
+def test_hints_name_the_likely_mistake():
+    rainforest = CATALOG.supplier("rainforest")
+    northwind = CATALOG.supplier("northwind-energy")
+    cobalt = CATALOG.supplier("cobalt-water")
+    assert "email address" in credential_hints(rainforest, creds("buyer"))[0]
+    assert "username" in credential_hints(northwind, creds("a@b.example"))[0]
+    assert "case sensitive" in credential_hints(cobalt, creds("jsmith"))[0]
+    assert "space" in credential_hints(northwind, creds(" acme-ltd"))[0]
+    assert "space" in credential_hints(northwind, creds("acme-ltd", "pw\t"))[0]
+    assert credential_hints(northwind, creds("acme-ltd")) == []
+
+
+def test_remedies_are_specific_where_they_can_be_and_never_echo_the_password():
+    northwind = CATALOG.supplier("northwind-energy")
+    text = remedy(northwind, InvalidCredentials("no"), creds("acme-ltd", "hunter2 "))
+    assert "space" in text and "hunter2" not in text
+    generic = remedy(northwind, InvalidCredentials("no"), creds("acme-ltd"))
+    assert "portal variant" in generic  # nothing detectable: the whole checklist
+    action = ActionNeeded("terms", action_url="https://portal.example/terms")
+    assert "https://portal.example/terms" in remedy(northwind, action, None)
+    totp = TwoFactorRequired("no secret", field="totp_secret")
+    assert "authenticator secret" in remedy(northwind, totp, None)
