@@ -26,7 +26,7 @@ PAGES = Path(__file__).parents[1] / "fixtures" / "pages"
 CATALOG = Catalog.load()
 
 
-def creds(login: str, password: str = "pw") -> Credentials:
+def creds(login: str, password: str = "pw") -> Credentials:  # noqa: S107
     return Credentials(login=login, password=SecretStr(password))
 
 
