@@ -28,6 +28,7 @@ HEALTHY = [
     ("brightline-telecom/personal", "home@family.example"),  # JSON API behind an SPA
     ("ledgerly/default", "acme-sales"),  # another JSON shape; a sales connection
     ("parcelpoint/default", "depot-7"),  # table read by position, no classes
+    ("sparkplug-office/default", "studio-9"),  # added by a catalog entry alone
 ]
 
 
