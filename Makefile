@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench schemas clean
+.PHONY: run test lint format bench schemas docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ format: $(STAMP)
 
 schemas: $(STAMP)
 	$(BIN)/python -m schemas.export
+
+docs: $(STAMP)
+	$(BIN)/python -m infra.demo_portal.describe
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.pipeline_latency

@@ -48,27 +48,32 @@ async def _demo(info: dict) -> None:
     )
     client = AsyncMongoClient(info["mongodb_uri"])
     inbox = client["billhound"]["inbox"]
-    shown: dict[str, int] = {}
+    done: set[str] = set()
+    total = sum(c.expected for c in conns)
+    last_report = time.monotonic()
     try:
         while time.monotonic() - started < 300:
-            done = True
+            arrived = 0
             for c in conns:
                 n = await inbox.count_documents(
                     {"tenant_id": DEMO_TENANT, "connection_id": c.event.connection_id}
                 )
-                if shown.get(c.label) != n:
-                    shown[c.label] = n
+                arrived += min(n, c.expected)
+                if n >= c.expected and c.label not in done:
+                    done.add(c.label)
                     print(
                         f"  {c.label}: {n}/{c.expected} documents in the inbox",
                         flush=True,
                     )
-                done = done and n >= c.expected
-            if done:
+            if len(done) == len(conns):
                 took = time.monotonic() - started
                 print(
                     f"All demo documents reached the inbox in {took:.1f}s.", flush=True
                 )
                 return
+            if time.monotonic() - last_report > 5:
+                last_report = time.monotonic()
+                print(f"  ... {arrived}/{total} documents so far", flush=True)
             await asyncio.sleep(0.5)
         print("Demo documents did not all arrive in 300s: see the worker log.")
     finally:

@@ -151,3 +151,32 @@ def test_remedies_are_specific_where_they_can_be_and_never_echo_the_password():
     assert "https://portal.example/terms" in remedy(northwind, action, None)
     totp = TwoFactorRequired("no secret", field="totp_secret")
     assert "authenticator secret" in remedy(northwind, totp, None)
+
+
+def test_a_custom_engine_loads_only_registered_adapters(monkeypatch):
+    from adapters.portals import custom
+    from adapters.portals.factory import build_session
+
+    class Handmade:
+        def __init__(self, http, supplier):
+            self.http, self.supplier = http, supplier
+
+    entry = {
+        "id": "handmade",
+        "name": "Handmade Ltd",
+        "variants": {"default": {"label": "Handmade", "base_url": "https://h.example"}},
+        "engine": "custom",
+        "adapter": "handmade",
+    }
+    supplier = Supplier.model_validate(entry)
+    monkeypatch.setitem(custom.ADAPTERS, "handmade", Handmade)
+    session = build_session(supplier, supplier.variants["default"], http="HTTP")
+    assert isinstance(session, Handmade) and session.supplier is supplier
+    with pytest.raises(ValidationError, match="needs `adapter`"):
+        Supplier.model_validate(entry | {"adapter": None})
+    with pytest.raises(KeyError):
+        build_session(
+            supplier.model_copy(update={"adapter": "os.system"}),
+            supplier.variants["default"],
+            http="HTTP",
+        )

@@ -1,0 +1,97 @@
+"""Write docs/portals.md from portals.json and the catalog: `make docs`.
+
+The fleet's accounts and behaviours live in one data file; this page is made from it
+(a test fails when it is stale), so the docs never disagree with the tests and demo.
+"""
+
+import sys
+from pathlib import Path
+
+from adapters.portals.catalog import Catalog
+from infra.demo_portal.data import PortalSpec, invoices_for, load_specs
+
+DOC = Path(__file__).parents[2] / "docs" / "portals.md"
+
+HEAD = """# The demo supplier portals
+
+Real aiohttp servers on free ports of 127.0.0.1, started by `billhound run` and by the
+tests; each is one portal variant of a supplier in the
+[catalog](../adapters/portals/catalog.json). Made by `make docs` from
+[`infra/demo_portal/portals.json`](../infra/demo_portal/portals.json), which the tests
+and the demo read too: change that file, not this page.
+
+Every portal also answers, for tests and demos:
+
+| endpoint | does |
+|---|---|
+| `GET /_demo/stats` | login attempts, codes sent and requests per path |
+| `GET /_demo/codes/{login}` | the last code 'sent by SMS' to an account |
+| `POST /_demo/accounts/{login}/password` `{"password": ...}` | change a password |
+| `POST /_demo/behaviour` | switch on `maintenance` (503), `rate_limited` (429), \
+`retry_after`, `slow_seconds`, `layout_changed` |
+| `POST /_demo/reset` | back to the file's state |
+"""
+
+
+def behaviour(spec: PortalSpec) -> str:
+    frontend = (
+        f"HTML, skin `{spec.skin}`"
+        if spec.frontend == "html"
+        else f"single-page app over a JSON API (`{spec.api_shape}` shape)"
+    )
+    rules = [
+        frontend,
+        f"{spec.page_size} per page",
+        f"locks after {spec.lockout_after}",
+    ]
+    if spec.case_sensitive:
+        rules.append("case-sensitive logins")
+    if spec.date_format != "%Y-%m-%d" or spec.decimal_comma:
+        rules.append(
+            f"dates `{spec.date_format}`"
+            + (", decimal comma" if spec.decimal_comma else "")
+        )
+    return "; ".join(rules)
+
+
+def account_notes(account) -> str:
+    notes = []
+    for flag, text in [
+        (account.sso_only, "SSO only"),
+        (account.locked, "locked"),
+        (account.action_needed, "must accept new terms"),
+        (account.two_factor == "totp", "2-factor by authenticator (TOTP)"),
+        (account.two_factor == "sms", "2-factor by a code sent at login"),
+        (account.credit_every, f"a credit note every {account.credit_every}"),
+    ]:
+        if flag:
+            notes.append(text)
+    return ", ".join(notes) or "plain"
+
+
+def render() -> str:
+    catalog = {s.id: s for s in Catalog.load().all()}
+    out = [HEAD]
+    for spec in load_specs():
+        supplier = catalog.get(spec.supplier_id)
+        engine = supplier.engine if supplier else "not in the catalog"
+        out.append(f"\n## {spec.name} (`{spec.key}`, engine `{engine}`)\n")
+        out.append(f"{behaviour(spec)}.\n")
+        out.append("| login | password | documents | notes |\n|---|---|---|---|")
+        for a in spec.accounts:
+            count = len(invoices_for(spec, a))
+            out.append(
+                f"| `{a.username}` | `{a.password}` | {count} from {a.first_month} "
+                f"| {account_notes(a)} |"
+            )
+    return "\n".join(out) + "\n"
+
+
+def main() -> int:
+    DOC.write_text(render())
+    print(f"wrote {DOC}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
