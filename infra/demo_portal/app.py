@@ -8,6 +8,7 @@ changes a password to break a connection; /_demo/behaviour and /_demo/reset stee
 
 import asyncio
 import dataclasses
+import time
 
 from aiohttp import web
 
@@ -24,6 +25,7 @@ async def behaviours(request: web.Request, handler):
     if request.path.startswith("/_demo/"):
         return await handler(request)
     state.requests[request.path] += 1
+    state.request_times.append(time.monotonic())
     b = state.behaviour
     headers = {"Retry-After": str(b.retry_after)}
     if b.maintenance:
@@ -37,6 +39,8 @@ async def behaviours(request: web.Request, handler):
         return web.Response(status=429, headers=headers, text="Too many requests")
     if b.slow_seconds:
         await asyncio.sleep(b.slow_seconds)
+    if b.broken_downloads and request.path.endswith(("pdf", ".pdf")):
+        raise web.HTTPNotFound()
     return await handler(request)
 
 

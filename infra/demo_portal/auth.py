@@ -32,6 +32,7 @@ class Behaviour:
     retry_after: int = 120
     slow_seconds: float = 0.0
     layout_changed: bool = False
+    broken_downloads: bool = False  # documents answer 404: a portal-side fault
 
 
 @dataclass
@@ -46,6 +47,7 @@ class PortalState:
     codes: dict[str, tuple[str, float]] = field(default_factory=dict)  # sms outbox
     trusted: dict[str, str] = field(default_factory=dict)  # device token -> username
     requests: Counter = field(default_factory=Counter)
+    request_times: list = field(default_factory=list)  # monotonic, for rate checks
     behaviour: Behaviour = field(default_factory=Behaviour)
     code_ttl: float = 300.0
 
@@ -116,5 +118,16 @@ class PortalState:
             "login_attempts": dict(self.attempts),
             "codes_sent": dict(self.codes_sent),
             "requests": dict(self.requests),
+            "busiest_second": busiest_second(self.request_times),
             "sessions": len(self.sessions),
         }
+
+
+def busiest_second(times: list[float]) -> int:
+    """The most requests seen within any one second."""
+    best, start = 0, 0
+    for end, t in enumerate(times):
+        while t - times[start] >= 1.0:
+            start += 1
+        best = max(best, end - start + 1)
+    return best

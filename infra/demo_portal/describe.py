@@ -24,11 +24,11 @@ Every portal also answers, for tests and demos:
 
 | endpoint | does |
 |---|---|
-| `GET /_demo/stats` | login attempts, codes sent and requests per path |
+| `GET /_demo/stats` | login attempts, codes sent, requests, the busiest second |
 | `GET /_demo/codes/{login}` | the last code 'sent by SMS' to an account |
 | `POST /_demo/accounts/{login}/password` `{"password": ...}` | change a password |
 | `POST /_demo/behaviour` | switch on `maintenance` (503), `rate_limited` (429), \
-`retry_after`, `slow_seconds`, `layout_changed` |
+`retry_after`, `slow_seconds`, `layout_changed`, `broken_downloads` (404s) |
 | `POST /_demo/reset` | back to the file's state |
 """
 

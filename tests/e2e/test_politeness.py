@@ -123,3 +123,39 @@ async def test_a_layout_change_pauses_the_supplier_and_alerts_operators(stack, d
     want = expected(key, login, date(2025, 1, 1))
     assert len(await inbox_of(db, third, len(want))) == len(want)
     assert cli(stack, "suppliers", "resume", "ledgerly").returncode == 1
+
+
+async def test_a_portal_fault_is_retried_with_backoff_then_recovers(stack, db):
+    """internal_error (here: documents answer 404) is the portal's or ours, never the
+    user's: back off and try again; nobody is told unless operators must act."""
+    key, login = "parcelpoint/default", "depot-9"
+    await stack.portal_call(key, "POST", "/_demo/behaviour", {"broken_downloads": True})
+    try:
+        _, conn = await connect_to(stack, key, login)
+        doc = await failed_once(db, conn)
+        assert doc["last_error"] == "internal_error" and doc["status"] == "pending"
+
+        async def retried():
+            doc = await connection(db, conn)
+            return doc if doc.get("failed_attempts", 0) >= 2 else None
+
+        assert await wait_for(retried, timeout=30)  # base 1 s in tests: 1 s, 2 s, ...
+    finally:
+        await stack.portal_call(key, "POST", "/_demo/reset")
+    want = expected(key, login, date(2025, 1, 1))
+    assert len(await inbox_of(db, conn, len(want))) == len(want)
+    assert (await connection(db, conn))["failed_attempts"] == 0
+    assert await events_for(stack, "auth-failed", conn, timeout=0.5) == []
+
+
+async def test_requests_keep_to_the_supplier_rate(stack, db):
+    """ParcelPoint allows 10 requests a second; a fetch of 12 documents must not show
+    the portal more than one second's burst plus one second's rate in any second."""
+    key, login = "parcelpoint/default", "depot-7"
+    await stack.portal_call(key, "POST", "/_demo/reset")
+    _, conn = await connect_to(stack, key, login)
+    want = expected(key, login, date(2025, 1, 1))
+    assert len(await inbox_of(db, conn, len(want))) == len(want)
+    stats = await stack.portal_stats(key)
+    assert sum(stats["requests"].values()) >= len(want) + 2
+    assert stats["busiest_second"] <= 2 * 10

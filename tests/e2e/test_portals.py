@@ -125,8 +125,8 @@ async def test_user_errors_disrupt_once_with_their_remedy_and_no_retry(
     assert len(await events_for(stack, "auth-failed", conn, n=2, timeout=1)) == 1
 
 
-async def test_wrong_passwords_never_lock_the_account(stack, db):
-    """Cobalt locks after 3 failed logins; a wrong password costs exactly one."""
+async def test_a_wrong_password_costs_one_attempt_and_a_portal_lock_is_reported(stack, db):
+    """Cobalt locks after 3 failed logins; each wrong password costs exactly one."""
     key, login = "cobalt-water/default", "lockme"
     for _ in range(2):
         _, conn = await connect_to(stack, key, login, "Tap-Tap-8")
@@ -136,3 +136,13 @@ async def test_wrong_passwords_never_lock_the_account(stack, db):
     assert await stack.login_attempts(login, key) == 2
     _, conn = await connect_to(stack, key, login)  # the right password still works
     assert await inbox_of(db, conn, len(expected(key, login, COLLECT_FROM)))
+
+    # The portal does lock after 3: three wrong logins later, the right one is refused
+    # with account_locked, which tells the person to unlock at the portal.
+    for _ in range(3):
+        _, conn = await connect_to(stack, key, login, "Tap-Tap-8")
+        await events_for(stack, "auth-failed", conn)
+    _, conn = await connect_to(stack, key, login)
+    (failed,) = await events_for(stack, "auth-failed", conn)
+    assert failed["error_code"] == "account_locked"
+    assert "Unlock the account" in failed["remedy"]
