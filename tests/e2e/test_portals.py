@@ -125,7 +125,7 @@ async def test_user_errors_disrupt_once_with_their_remedy_and_no_retry(
     assert len(await events_for(stack, "auth-failed", conn, n=2, timeout=1)) == 1
 
 
-async def test_a_wrong_password_costs_one_attempt_and_a_portal_lock_is_reported(stack, db):
+async def test_a_wrong_password_costs_one_attempt_and_a_lock_is_reported(stack, db):
     """Cobalt locks after 3 failed logins; each wrong password costs exactly one."""
     key, login = "cobalt-water/default", "lockme"
     for _ in range(2):
