@@ -36,6 +36,7 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.pipeline_latency
+	$(BIN)/python -m bench.portal_engines
 
 clean:
 	rm -rf $(VENV) .billhound .pytest_cache

@@ -52,12 +52,9 @@ class CatalogPortalFactory:
 
     def _limiter(self, supplier: Supplier) -> AsyncLimiter:
         if supplier.id not in self._limiters:
-            rate = supplier.limits.requests_per_second
-            # `rate` requests a second (bursts of at most one second's worth); below
-            # one a second, one request per 1/rate seconds.
-            limiter = (
-                AsyncLimiter(rate, 1.0) if rate >= 1 else AsyncLimiter(1, 1 / rate)
-            )
+            # Capacity one: requests are spaced 1/rate apart, no bursts, so a portal
+            # never sees more than rate (+1 at the edge) requests in any second.
+            limiter = AsyncLimiter(1, 1 / supplier.limits.requests_per_second)
             self._limiters[supplier.id] = limiter
         return self._limiters[supplier.id]
 

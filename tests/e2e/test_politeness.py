@@ -149,8 +149,8 @@ async def test_a_portal_fault_is_retried_with_backoff_then_recovers(stack, db):
 
 
 async def test_requests_keep_to_the_supplier_rate(stack, db):
-    """ParcelPoint allows 10 requests a second; a fetch of 12 documents must not show
-    the portal more than one second's burst plus one second's rate in any second."""
+    """ParcelPoint allows 10 requests a second: however fast we could go, the portal
+    never sees more than that (plus one at a window's edge) in any second."""
     key, login = "parcelpoint/default", "depot-7"
     await stack.portal_call(key, "POST", "/_demo/reset")
     _, conn = await connect_to(stack, key, login)
@@ -158,4 +158,4 @@ async def test_requests_keep_to_the_supplier_rate(stack, db):
     assert len(await inbox_of(db, conn, len(want))) == len(want)
     stats = await stack.portal_stats(key)
     assert sum(stats["requests"].values()) >= len(want) + 2
-    assert stats["busiest_second"] <= 2 * 10
+    assert stats["busiest_second"] <= 10 + 1
