@@ -15,7 +15,7 @@ from adapters.store.ports import (
     FileStore,
     SupplierStore,
 )
-from adapters.vault.ports import Vault
+from adapters.vault.ports import UnsealError, Vault
 from agents.fetch_failures import on_failure, status_changed
 from agents.fetch_policy import RetryBackoff
 from agents.scheduler import SchedulePolicy, fetch_due_for, jitter_unit, next_check_at
@@ -75,15 +75,25 @@ class FetcherHandler:
             return
 
         async def sign_in(portal, credentials) -> None:
-            if conn.portal_session is not None:
+            if (kept := self._kept_session(conn)) is not None:
                 # Kept cookies: a live session, or at least a device the portal trusts.
-                portal.restore_state(self.vault.unseal_data(conn.portal_session))
+                portal.restore_state(kept)
                 if await portal.resume():
                     return
             await portal.login(credentials)
 
         async for out in self._run(conn, due, sign_in):
             yield out
+
+    def _kept_session(self, conn: Connection) -> dict | None:
+        if conn.portal_session is None:
+            return None
+        try:
+            return self.vault.unseal_data(conn.portal_session)
+        except UnsealError:
+            # Sealed with a retired key: only costs a fresh login, never the run.
+            log.info("kept session of %s unreadable; logging in", conn.connection_id)
+            return None
 
     async def on_challenge_answered(
         self, answer: ChallengeAnswered

@@ -8,7 +8,13 @@ import aiohttp
 from aiolimiter import AsyncLimiter
 from yarl import URL
 
-from adapters.portals.protocol import PortalUnavailable, RateLimited
+from adapters.portals.protocol import (
+    DocumentRef,
+    LayoutChanged,
+    PortalError,
+    PortalUnavailable,
+    RateLimited,
+)
 
 USER_AGENT = "Billhound/0.1 (+https://billhound.dev/bot)"
 
@@ -37,7 +43,8 @@ class PortalHttp:
         never a page, decides which hosts a fetcher talks to)."""
         absolute = urljoin(self.base, path)
         if urlsplit(absolute).netloc != urlsplit(self.base).netloc:
-            raise PortalUnavailable(f"portal linked off-site to {absolute}")
+            # A new host is a change to review (and add to the catalog), not to follow.
+            raise LayoutChanged(f"portal linked to another host: {absolute}")
         return absolute
 
     async def request(
@@ -56,6 +63,13 @@ class PortalHttp:
                 ) from exc
         raise_for_portal_status(resp)
         return resp, body
+
+    async def document(self, ref: DocumentRef, **kwargs: Any) -> bytes:
+        """A listed document's bytes; anything but 200 is the portal's fault."""
+        resp, body = await self.request("GET", ref.download_url, **kwargs)
+        if resp.status != 200:
+            raise PortalError(f"download of {ref.supplier_document_id}: {resp.status}")
+        return body
 
     def export_cookies(self) -> list[dict[str, str]]:
         return [

@@ -5,6 +5,10 @@ from typing import Protocol
 from schemas.records import Credentials, SealedSecret
 
 
+class UnsealError(Exception):
+    """The ciphertext cannot be opened: unknown key id, or corrupt."""
+
+
 class Vault(Protocol):
     def unseal(self, secret: SealedSecret) -> Credentials: ...
 

@@ -12,11 +12,10 @@ from pathlib import Path
 from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
+from adapters.vault.ports import UnsealError
 from schemas.records import Credentials, SealedSecret
 
-
-class UnsealError(Exception):
-    """The ciphertext cannot be opened: unknown key id, or corrupt."""
+__all__ = ["KeyRing", "UnsealError", "seal", "seal_data"]
 
 
 def key_id_of(public: PublicKey) -> str:

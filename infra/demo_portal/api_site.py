@@ -9,8 +9,8 @@ import html
 from aiohttp import web
 
 from infra.demo_portal.auth import Outcome, PortalState
-from infra.demo_portal.data import Invoice, invoices_for
-from infra.demo_portal.pdf import render_invoice
+from infra.demo_portal.data import Invoice
+from infra.demo_portal.paging import page_of, pdf_response
 
 SHELL = """<!doctype html><html><head><title>{name}</title></head><body>
 <div id="app">Loading {name}...</div>
@@ -126,15 +126,9 @@ def add_routes(app: web.Application, state: PortalState) -> None:
         return account
 
     async def documents(request):
-        account = account_of(request)
-        invoices = invoices_for(spec, account)
-        try:
-            number = max(1, int(request.query.get("page", "1")))
-        except ValueError:
-            number = 1
-        chunk = invoices[(number - 1) * spec.page_size : number * spec.page_size]
-        items = [item(inv, base) for inv in chunk]
-        more = number * spec.page_size < len(invoices)
+        page = page_of(request, spec, account_of(request))
+        items = [item(inv, base) for inv in page.invoices]
+        number, more = page.number, page.more
         if spec.api_shape == "ledgerly":
             body = {"results": items, "next_page": number + 1 if more else None}
         else:
@@ -145,12 +139,7 @@ def add_routes(app: web.Application, state: PortalState) -> None:
         return web.json_response(body)
 
     async def pdf(request):
-        account = account_of(request)
-        for inv in invoices_for(spec, account):
-            if inv.id == request.match_info["id"]:
-                body = render_invoice(spec.name, inv)
-                return web.Response(body=body, content_type="application/pdf")
-        raise web.HTTPNotFound()
+        return pdf_response(request, spec, account_of(request))
 
     app.router.add_get("/", shell)
     app.router.add_post(f"{base}/session", login)

@@ -11,8 +11,8 @@ import jinja2
 from aiohttp import web
 
 from infra.demo_portal.auth import Outcome, PortalState
-from infra.demo_portal.data import Account, Invoice, invoices_for
-from infra.demo_portal.pdf import render_invoice
+from infra.demo_portal.data import Account, Invoice
+from infra.demo_portal.paging import page_of, pdf_response
 
 SKINS = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).with_name("skins")),
@@ -171,24 +171,14 @@ def add_routes(app: web.Application, state: PortalState) -> None:
 
     async def documents(request):
         account = account_of(request)
-        invoices = invoices_for(spec, account)
-        try:
-            number = max(1, int(request.query.get("page", "1")))
-        except ValueError:
-            number = 1
-        chunk = invoices[(number - 1) * spec.page_size : number * spec.page_size]
-        more = number * spec.page_size < len(invoices)
-        nxt = f"{spec.documents_path}?page={number + 1}" if more else None
+        page = page_of(request, spec, account)
+        nxt = f"{spec.documents_path}?page={page.number + 1}" if page.more else None
         render = changed if state.behaviour.layout_changed else macros
-        return html(render.documents(spec.name, account.customer, map(row, chunk), nxt))
+        rows = map(row, page.invoices)
+        return html(render.documents(spec.name, account.customer, rows, nxt))
 
     async def pdf(request):
-        account = account_of(request)
-        for inv in invoices_for(spec, account):
-            if inv.id == request.match_info["id"]:
-                body = render_invoice(spec.name, inv)
-                return web.Response(body=body, content_type="application/pdf")
-        raise web.HTTPNotFound()
+        return pdf_response(request, spec, account_of(request))
 
     app.router.add_get("/", home)
     app.router.add_get(skin.login_path, show_login)

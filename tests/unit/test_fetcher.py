@@ -22,6 +22,7 @@ from adapters.store.memory import (
     InMemoryFileStore,
     InMemorySupplierStore,
 )
+from adapters.vault.ports import UnsealError
 from agents.fetch_policy import (
     FailureAction,
     RetryBackoff,
@@ -115,7 +116,10 @@ class PlainVault:
         return SealedSecret(key_id="k", ciphertext=json.dumps(data))
 
     def unseal_data(self, sealed):
-        return json.loads(sealed.ciphertext)
+        try:
+            return json.loads(sealed.ciphertext)
+        except ValueError:
+            raise UnsealError("corrupt") from None
 
 
 class Clock:
@@ -303,6 +307,16 @@ async def test_a_kept_session_skips_the_login():
     )
     out = await drain(fetcher.on_fetch_due(due))
     assert portal.logins == 0 and [o.topic for o in out][0] == "document-found"
+
+
+async def test_an_unreadable_kept_session_costs_a_login_not_the_run():
+    portal = ScriptedPortal([ref(1, date(2025, 3, 5))])
+    store, fetcher, due = await setup(portal)
+    store.rows["c1"] = store.rows["c1"].model_copy(
+        update={"portal_session": SealedSecret(key_id="old", ciphertext="not-json")}
+    )
+    out = await drain(fetcher.on_fetch_due(due))
+    assert portal.logins == 1 and [o.topic for o in out][0] == "document-found"
 
 
 @pytest.mark.parametrize("code", [c for c in ErrorCode])

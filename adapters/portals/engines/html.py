@@ -116,10 +116,7 @@ class HtmlPortal:
             path = None if (older_seen and docs.newest_first) else nxt
 
     async def download(self, ref: DocumentRef) -> bytes:
-        resp, body = await self.http.request("GET", ref.download_url)
-        if resp.status != 200:
-            raise PortalError(f"download of {ref.supplier_document_id}: {resp.status}")
-        return body
+        return await self.http.document(ref)
 
     def export_state(self) -> dict[str, Any]:
         state: dict[str, Any] = {"cookies": self.http.export_cookies()}

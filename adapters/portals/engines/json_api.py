@@ -178,12 +178,7 @@ class JsonApiPortal:
             number += 1
 
     async def download(self, ref: DocumentRef) -> bytes:
-        resp, body = await self.http.request(
-            "GET", ref.download_url, headers=self._headers()
-        )
-        if resp.status != 200:
-            raise PortalError(f"download of {ref.supplier_document_id}: {resp.status}")
-        return body
+        return await self.http.document(ref, headers=self._headers())
 
     def export_state(self) -> dict[str, Any]:
         state: dict[str, Any] = {"cookies": self.http.export_cookies()}
