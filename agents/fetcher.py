@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 import faust
 
-from adapters.portals.protocol import ChallengeExpired, PortalError, PortalFactory
 from adapters.portals.protocol import ChallengeRequired as CodeSent
+from adapters.portals.protocol import PortalError, PortalFactory
 from adapters.store.ports import (
     ConnectionStore,
     DocumentStore,
@@ -16,27 +16,26 @@ from adapters.store.ports import (
     SupplierStore,
 )
 from adapters.vault.ports import UnsealError, Vault
+from agents.fetch_challenges import ChallengeSteps
 from agents.fetch_failures import on_failure, status_changed
 from agents.fetch_policy import RetryBackoff
-from agents.scheduler import SchedulePolicy, fetch_due_for, jitter_unit, next_check_at
-from schemas.envelope import Event, new_id, utcnow
+from agents.scheduler import SchedulePolicy, jitter_unit, next_check_at
+from schemas.envelope import utcnow
 from schemas.events import (
     ChallengeAnswered,
-    ChallengeRequired,
     DocumentFound,
     FetchDue,
 )
-from schemas.records import Connection, ConnectionStatus, PendingChallenge
+from schemas.records import Connection, ConnectionStatus
 from streams.publish import Outgoing
 from streams.stage import StageRunner, run_event, run_timer
 from streams.topics import Topics
 
 log = logging.getLogger(__name__)
 SignIn = Callable[..., Awaitable[None]]
-CHALLENGE_GRACE = timedelta(seconds=60)  # lease beyond expiry, for the expiry tick
 
 
-class FetcherHandler:
+class FetcherHandler(ChallengeSteps):
     def __init__(
         self,
         *,
@@ -94,48 +93,6 @@ class FetcherHandler:
             # Sealed with a retired key: only costs a fresh login, never the run.
             log.info("kept session of %s unreadable; logging in", conn.connection_id)
             return None
-
-    async def on_challenge_answered(
-        self, answer: ChallengeAnswered
-    ) -> AsyncIterator[Outgoing]:
-        conn = await self.connections.get(answer.connection_id)
-        pending = conn.challenge if conn is not None else None
-        if pending is None or pending.challenge_id != answer.challenge_id:
-            log.info(
-                "answer to challenge %s ignored: none waiting", answer.challenge_id
-            )
-            return
-        due = self._resumed_run(conn, pending.run_id, answer)
-        if self.clock() > pending.expires_at:
-            err = ChallengeExpired("the code was answered after the request expired")
-            async for out in on_failure(self, conn, due, err, None):
-                yield out
-            return
-        code = str(self.vault.unseal_data(answer.code).get("code", "")).strip()
-        state = conn.portal_session
-
-        async def answer_code(portal, credentials) -> None:
-            if state is not None:
-                portal.restore_state(self.vault.unseal_data(state))
-            await portal.answer_challenge(code)
-
-        async for out in self._run(conn, due, answer_code):
-            yield out
-
-    async def on_tick(self) -> AsyncIterator[Outgoing]:
-        """Challenges nobody answered in time end the run as challenge_expired."""
-        for conn in await self.connections.expired_challenges(self.clock()):
-            assert conn.challenge is not None
-            due = self._resumed_run(conn, conn.challenge.run_id, None)
-            err = ChallengeExpired("nobody answered the code in time")
-            async for out in on_failure(self, conn, due, err, None):
-                yield out
-
-    def _resumed_run(self, conn: Connection, run_id: str, cause: Event | None):
-        due = fetch_due_for(conn, run_id, self.schedule)
-        if cause is None:
-            return due
-        return due.model_copy(update={"causation_id": cause.event_id})
 
     async def _run(
         self, conn: Connection, due: FetchDue, sign_in: SignIn
@@ -200,46 +157,6 @@ class FetcherHandler:
             yield status_changed(
                 due, before.status, ConnectionStatus.CONNECTED, "fetch succeeded"
             )
-
-    async def _wait_for_code(
-        self, conn: Connection, due: FetchDue, portal, sent: CodeSent
-    ) -> AsyncIterator[Outgoing]:
-        ttl = sent.ttl_seconds
-        if self.challenge_ttl is not None:
-            ttl = min(ttl, self.challenge_ttl)
-        expires = self.clock() + timedelta(seconds=ttl)
-        pending = PendingChallenge(
-            challenge_id=new_id(),
-            run_id=due.correlation_id,
-            medium=sent.medium,
-            destination_hint=sent.destination_hint,
-            expires_at=expires,
-        )
-        # The portal's half-finished login lives in its cookies: kept sealed, so any
-        # fetcher can finish it when the answer comes.
-        waiting = await self.connections.await_challenge(
-            conn.connection_id,
-            due.correlation_id,
-            challenge=pending,
-            portal_session=self.vault.seal_data(portal.export_state()),
-            lease_until=expires + CHALLENGE_GRACE,
-        )
-        if not waiting:
-            return
-        log.info("fetch %s for %s waits for a code by %s", *_ids(due), sent.medium)
-        yield Outgoing(
-            "challenge-required",
-            conn.connection_id,
-            due.caused(
-                ChallengeRequired,
-                challenge_id=pending.challenge_id,
-                supplier_id=conn.supplier_id,
-                supplier_name=self.portals.supplier_name(conn.supplier_id),
-                medium=sent.medium,
-                destination_hint=sent.destination_hint,
-                expires_at=expires,
-            ),
-        )
 
     async def _keep_lease(self, conn: Connection, due: FetchDue) -> None:
         until = self.clock() + timedelta(seconds=self.schedule.lease_seconds)
