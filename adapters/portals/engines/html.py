@@ -12,6 +12,7 @@ import pyotp
 
 from adapters.portals.engines import html_pages as pages
 from adapters.portals.engines.config import HtmlConfig
+from adapters.portals.engines.values import recent
 from adapters.portals.http import PortalHttp
 from adapters.portals.protocol import (
     ChallengeExpired,
@@ -103,14 +104,9 @@ class HtmlPortal:
             if pages.has_form(page, self.cfg.login.form):
                 raise PortalError("the portal signed us out while listing")
             refs, nxt = pages.document_page(page, docs, self.cfg.values)
-            older_seen = False
+            refs, older_seen = recent(refs, since, self.http.url)
             for ref in refs:
-                if ref.metadata.issued_on >= since:
-                    yield ref.model_copy(
-                        update={"download_url": self.http.url(ref.download_url)}
-                    )
-                else:
-                    older_seen = True
+                yield ref
             # Newest first: once a page reaches before `since`, older pages only hold
             # older documents.
             path = None if (older_seen and docs.newest_first) else nxt

@@ -12,7 +12,7 @@ from typing import Any
 import pyotp
 
 from adapters.portals.engines.config import JsonApiConfig, JsonDocuments, Values
-from adapters.portals.engines.values import document_ref
+from adapters.portals.engines.values import document_ref, recent
 from adapters.portals.http import PortalHttp
 from adapters.portals.protocol import (
     ERROR_BY_CODE,
@@ -165,14 +165,9 @@ class JsonApiPortal:
             refs, more = document_page(
                 parse_json(raw, "document list"), docs, self.cfg.values
             )
-            older_seen = False
+            refs, older_seen = recent(refs, since, self.http.url)
             for ref in refs:
-                if ref.metadata.issued_on >= since:
-                    yield ref.model_copy(
-                        update={"download_url": self.http.url(ref.download_url)}
-                    )
-                else:
-                    older_seen = True
+                yield ref
             if not more or (older_seen and docs.newest_first):
                 return
             number += 1

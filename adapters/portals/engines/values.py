@@ -1,5 +1,6 @@
 """Turn what a portal shows (text, JSON values) into a DocumentRef, or say why not."""
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -51,3 +52,16 @@ def document_ref(raw: dict[str, str | None], values: Values) -> DocumentRef:
         download_url=raw["download"] or "",
         filename=f"{metadata.number or doc_id}.pdf".replace("/", "-"),
     )
+
+
+def recent(
+    refs: list[DocumentRef], since: date, absolute: Callable[[str], str]
+) -> tuple[list[DocumentRef], bool]:
+    """The refs issued on or after `since`, with absolute download URLs, and whether
+    the page held an older one (on a newest-first list: no need to page further)."""
+    kept = [
+        r.model_copy(update={"download_url": absolute(r.download_url)})
+        for r in refs
+        if r.metadata.issued_on >= since
+    ]
+    return kept, len(kept) < len(refs)
