@@ -8,21 +8,18 @@ from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
 
-import pyotp
-
 from adapters.portals.engines import html_pages as pages
 from adapters.portals.engines.config import HtmlConfig
+from adapters.portals.engines.two_factor import answer_totp, code_sent
 from adapters.portals.engines.values import recent
 from adapters.portals.http import PortalHttp
 from adapters.portals.protocol import (
     ChallengeExpired,
-    ChallengeRequired,
     DocumentRef,
     PortalError,
-    TwoFactorRequired,
     WrongChallengeCode,
 )
-from schemas.records import ChallengeMedium, Credentials
+from schemas.records import Credentials
 
 
 class HtmlPortal:
@@ -55,27 +52,11 @@ class HtmlPortal:
         cfg = self.cfg.two_factor
         assert cfg is not None  # login_step only reports 2-factor when configured
         prompt = pages.two_factor_prompt(page, cfg, url)
-        if prompt.medium is None:  # an authenticator app: we answer it ourselves
-            if credentials.totp_secret is None:
-                raise TwoFactorRequired(
-                    "the portal asks for an authenticator code", field="totp_secret"
-                )
-            code = pyotp.TOTP(credentials.totp_secret.get_secret_value()).now()
-            self._pending = prompt.form
-            try:
-                await self.answer_challenge(code)
-            except WrongChallengeCode as exc:
-                raise TwoFactorRequired(
-                    "the stored authenticator secret makes codes the portal refuses",
-                    field="totp_secret",
-                ) from exc
-            return
         self._pending = prompt.form
-        try:
-            medium = ChallengeMedium(prompt.medium)
-        except ValueError:
-            medium = ChallengeMedium.APP
-        raise ChallengeRequired(medium, prompt.destination, cfg.ttl_seconds)
+        if prompt.medium is None:  # an authenticator app: we answer it ourselves
+            await answer_totp(credentials, self.answer_challenge)
+            return
+        raise code_sent(prompt.medium, prompt.destination, cfg.ttl_seconds)
 
     async def answer_challenge(self, code: str) -> None:
         cfg = self.cfg.two_factor

@@ -9,23 +9,20 @@ from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
 
-import pyotp
-
 from adapters.portals.engines.config import JsonApiConfig, JsonDocuments, Values
+from adapters.portals.engines.two_factor import answer_totp, code_sent
 from adapters.portals.engines.values import document_ref, recent
 from adapters.portals.http import PortalHttp
 from adapters.portals.protocol import (
     ERROR_BY_CODE,
     ChallengeExpired,
-    ChallengeRequired,
     DocumentRef,
     LayoutChanged,
     PortalError,
-    TwoFactorRequired,
     WrongChallengeCode,
 )
 from schemas.errors import ErrorCode
-from schemas.records import ChallengeMedium, Credentials
+from schemas.records import Credentials
 
 
 def dig(data: Any, path: str) -> Any:
@@ -107,26 +104,10 @@ class JsonApiPortal:
         self._ticket = str(dig(challenge, cfg.ticket) or "")
         method = str(dig(challenge, cfg.method) or "").lower()
         if method == "totp":
-            if credentials.totp_secret is None:
-                raise TwoFactorRequired(
-                    "the portal asks for an authenticator code", field="totp_secret"
-                )
-            try:
-                await self.answer_challenge(
-                    pyotp.TOTP(credentials.totp_secret.get_secret_value()).now()
-                )
-            except WrongChallengeCode as exc:
-                raise TwoFactorRequired(
-                    "the stored authenticator secret makes codes the portal refuses",
-                    field="totp_secret",
-                ) from exc
+            await answer_totp(credentials, self.answer_challenge)
             return
-        try:
-            medium = ChallengeMedium(method)
-        except ValueError:
-            medium = ChallengeMedium.APP
         hint = dig(challenge, cfg.destination) if cfg.destination else None
-        raise ChallengeRequired(medium, hint, cfg.ttl_seconds)
+        raise code_sent(method, hint, cfg.ttl_seconds)
 
     async def answer_challenge(self, code: str) -> None:
         cfg = self.cfg.two_factor
