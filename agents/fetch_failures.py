@@ -86,12 +86,14 @@ async def on_failure(
 
 async def _disrupt(h, conn, due, err, credentials, now) -> AsyncIterator[Outgoing]:
     disruption_id = new_id()
+    remedy = h.portals.remedy(conn.supplier_id, err, credentials)
     before = await h.connections.disrupt(
         conn.connection_id,
         due.correlation_id,
         now=now,
         error_code=err.code.value,
         disruption_id=disruption_id,
+        remedy=remedy,
     )
     if before is None or before.status is ConnectionStatus.DISRUPTED:
         return  # already disrupted: auth-failed was emitted once, not again
@@ -105,7 +107,7 @@ async def _disrupt(h, conn, due, err, credentials, now) -> AsyncIterator[Outgoin
             supplier_name=h.portals.supplier_name(conn.supplier_id),
             error_code=err.code,
             title=TITLE[err.code],
-            remedy=h.portals.remedy(conn.supplier_id, err, credentials),
+            remedy=remedy,
         ),
     )
     yield status_changed(

@@ -9,7 +9,12 @@ import faust
 
 from adapters.store.ports import ConnectionStore, SupplierStore
 from schemas.envelope import new_id, utcnow
-from schemas.events import ConnectionCreated, ConnectionStatusChanged, FetchDue
+from schemas.events import (
+    ConnectionCreated,
+    ConnectionStatusChanged,
+    FetchDue,
+    FetchRequested,
+)
 from schemas.records import Connection, ConnectionStatus, FetchReason
 from streams.publish import Outgoing
 from streams.stage import StageRunner, run_event, run_timer
@@ -122,6 +127,34 @@ class SchedulerHandler:
             due.model_copy(update={"causation_id": event.event_id}),
         )
 
+    async def on_fetch_requested(
+        self, event: FetchRequested
+    ) -> AsyncIterator[Outgoing]:
+        """A person asked: start now, unless a run is in flight or the supplier is
+        paused or full (then the connection is due, and the tick starts it)."""
+        now = self.clock()
+        conn = await self.connections.get(event.connection_id)
+        if conn is None or conn.tenant_id != event.tenant_id:
+            raise LookupError(f"fetch requested for unknown {event.connection_id}")
+        paused = await self.suppliers.paused()
+        running = await self.connections.running_by_supplier(now)
+        if conn.supplier_id in paused | full_suppliers(running, self.session_limit):
+            return
+        lease = now + timedelta(seconds=self.policy.lease_seconds)
+        claimed = await self.connections.claim_one(
+            conn.connection_id, now, lease, event.correlation_id
+        )
+        if claimed is None:
+            return  # running already, or no longer active
+        due = fetch_due_for(claimed, event.correlation_id, self.policy)
+        yield Outgoing(
+            "fetch-due",
+            conn.connection_id,
+            due.model_copy(
+                update={"reason": event.reason, "causation_id": event.event_id}
+            ),
+        )
+
     async def on_tick(self) -> AsyncIterator[Outgoing]:
         now = self.clock()
         lease = now + timedelta(seconds=self.policy.lease_seconds)
@@ -153,6 +186,11 @@ def register(app: faust.App, topics: Topics, runner: StageRunner, handler, tick:
             await run_event(
                 runner, ConnectionCreated, event, handler.on_connection_created
             )
+
+    @app.agent(topics["fetch-requested"], name="scheduler-requests", concurrency=1)
+    async def requested(stream):
+        async for event in stream.events():
+            await run_event(runner, FetchRequested, event, handler.on_fetch_requested)
 
     # on_leader: one worker scans; claims are atomic, so a second would be harmless.
     @app.timer(tick, on_leader=True, name="scheduler-tick")

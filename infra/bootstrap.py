@@ -4,6 +4,7 @@ Nothing connects at import time; `prepare` makes topics and indexes before worke
 """
 
 import contextlib
+from datetime import timedelta
 
 import faust
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -18,12 +19,15 @@ from adapters.store.mongo_documents import GridFsFileStore, MongoDocumentStore
 from adapters.store.mongo_inbox import MongoInboxStore, MongoNotificationStore
 from adapters.store.mongo_setup import ensure_indexes
 from adapters.store.mongo_suppliers import MongoSupplierStore
+from adapters.store.mongo_tenancy import MongoInvitationStore, MongoTenantStore
 from adapters.vault.sealing import KeyRing
+from adapters.web.services import WebServices
 from agents import dedupe, fetcher, inbox, notifier, scheduler
 from agents.fetch_policy import RetryBackoff
 from infra.settings import Settings
 from schemas.topics import TOPIC_NAMES
 from streams.app import StreamSettings, create_app
+from streams.producer import KafkaPublisher
 from streams.publish import FaustPublisher
 from streams.stage import RetryPolicy, StageRunner
 from streams.topics import Topics
@@ -62,6 +66,17 @@ async def prepare(settings: Settings) -> None:
         await client.close()
 
 
+def smtp_mailer(settings: Settings) -> SmtpMailer:
+    return SmtpMailer(
+        settings.smtp_host,
+        settings.smtp_port,
+        settings.mail_from,
+        username=settings.smtp_username,
+        password=settings.smtp_password,
+        start_tls=settings.smtp_starttls,
+    )
+
+
 def build_worker(settings: Settings) -> faust.App:
     app = create_app(
         StreamSettings(
@@ -93,14 +108,7 @@ def build_worker(settings: Settings) -> faust.App:
     portals = CatalogPortalFactory(
         Catalog.load(settings.portal_urls), settings.portal_timeout_seconds
     )
-    mailer = SmtpMailer(
-        settings.smtp_host,
-        settings.smtp_port,
-        settings.mail_from,
-        username=settings.smtp_username,
-        password=settings.smtp_password,
-        start_tls=settings.smtp_starttls,
-    )
+    mailer = smtp_mailer(settings)
 
     suppliers = MongoSupplierStore(db)
     scheduler.register(
@@ -146,6 +154,42 @@ def build_worker(settings: Settings) -> faust.App:
         app,
         topics,
         runner("notifier"),
-        notifier.NotifierHandler(connections, MongoNotificationStore(db), mailer),
+        notifier.NotifierHandler(
+            connections,
+            MongoNotificationStore(db),
+            mailer,
+            page_url=settings.public_url.rstrip("/") + "/",
+            reminder_every=timedelta(days=settings.reminder_after_days),
+            reminder_limit=settings.reminder_limit,
+            supplier_name=portals.supplier_name,
+        ),
+        settings.scheduler_tick_seconds,
     )
     return app
+
+
+async def build_web(settings: Settings) -> tuple[WebServices, list]:
+    """The web API's services, and what to close when it stops."""
+    db = mongo_client(settings)[settings.mongodb_database]
+    publisher = KafkaPublisher(settings.kafka_bootstrap, settings.topic_prefix)
+    await publisher.start()
+    public_key = settings.vault_public_key
+    if public_key is None:  # local runs: the public half of the fetchers' key
+        public_key = KeyRing.load(settings.vault_keys_dir).public_key_b64()
+    services = WebServices(
+        connections=MongoConnectionStore(db),
+        inbox=MongoInboxStore(db),
+        files=GridFsFileStore(db),
+        tenants=MongoTenantStore(db),
+        invitations=MongoInvitationStore(db),
+        portals=CatalogPortalFactory(
+            Catalog.load(settings.portal_urls), settings.portal_timeout_seconds
+        ),
+        publisher=publisher,
+        mailer=smtp_mailer(settings),
+        public_key=public_key,
+        public_url=settings.public_url,
+        invitation_ttl=timedelta(days=settings.invitation_days),
+        check_on_connect=settings.check_on_connect,
+    )
+    return services, [publisher.stop, db.client.close]

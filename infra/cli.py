@@ -1,5 +1,5 @@
-"""The `billhound` command: run the local stack, run a worker, print the public key,
-search the supplier catalog, check a login."""
+"""The `billhound` command: run the local stack, a worker or the API; print the public
+key; create tenants; search the supplier catalog; check a login."""
 
 import argparse
 import asyncio
@@ -48,6 +48,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_api(_: argparse.Namespace) -> int:
+    from infra.web import run_api
+
+    return run_api()
+
+
+def cmd_tenant_create(args: argparse.Namespace) -> int:
+    from infra.web import create_tenant
+
+    tenant, key = asyncio.run(create_tenant(Settings(), args.name, args.tenant_id))
+    print(f"tenant_id: {tenant.tenant_id}")
+    print(f"api_key: {key}")
+    print("Keep the key now: Billhound stores only its hash and cannot show it again.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="billhound", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -60,6 +76,15 @@ def main(argv: list[str] | None = None) -> int:
     key = sub.add_parser("public-key", help="print the key publishers seal with")
     key.add_argument("--keys-dir", help="default: BILLHOUND_VAULT_KEYS_DIR")
     key.set_defaults(func=cmd_public_key)
+    api = sub.add_parser("api", help="serve the API and the pages (BILLHOUND_* env)")
+    api.set_defaults(func=cmd_api)
+    tenants = sub.add_parser("tenants", help="manage tenants").add_subparsers(
+        dest="tenants_command", required=True
+    )
+    create = tenants.add_parser("create", help="a tenant and its API key")
+    create.add_argument("name", help="the business's name, shown on its pages")
+    create.add_argument("--tenant-id", help="replace this tenant's API key")
+    create.set_defaults(func=cmd_tenant_create)
     add_commands(sub)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -14,6 +14,7 @@ from schemas.events import ConnectionCreated
 from schemas.records import Credentials
 
 DEMO_TENANT = "demo-tenant"
+DEMO_TENANT_NAME = "Demo Books Ltd"
 
 
 @dataclass(frozen=True)

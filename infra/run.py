@@ -7,9 +7,11 @@ from pathlib import Path
 
 from pymongo import AsyncMongoClient
 
-from infra.demo import DEMO_TENANT, demo_connections, publish
+from infra.demo import DEMO_TENANT, DEMO_TENANT_NAME, demo_connections, publish
 from infra.demo_portal.data import load_specs
 from infra.local.stack import LocalStack
+from infra.settings import Settings
+from infra.web import create_tenant
 
 
 async def run_local(home: Path, demo: bool = True) -> None:
@@ -27,6 +29,11 @@ async def run_local(home: Path, demo: bool = True) -> None:
         for key, url in info["portals"].items():
             print(f"  portal:   {key} at {url}")
         print(f"  logs:     {info['logs']}   addresses: {home / 'stack.json'}")
+        tenant, key = await create_tenant(
+            Settings(mongodb_uri=info["mongodb_uri"]), DEMO_TENANT_NAME, DEMO_TENANT
+        )
+        print(f"Connected suppliers page: {info['page']}", flush=True)
+        print(f"  sign in with the API key of {tenant.name}: {key}", flush=True)
         if demo:
             await _demo(info)
         print("Running. Press Ctrl-C to stop.", flush=True)

@@ -29,6 +29,26 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_starttls: bool | None = None
     mail_from: str = "Billhound <noreply@billhound.local>"
+    reminder_after_days: float = Field(
+        3.0, gt=0, description="Remind of a disruption after this long, and again"
+    )
+    reminder_limit: int = Field(2, ge=0, description="Reminders per disruption")
+
+    # Web API and the connected suppliers page
+    api_host: str = "127.0.0.1"
+    api_port: int = 8080
+    public_url: str = Field(
+        "http://127.0.0.1:8080", description="How people reach the page (mail links)"
+    )
+    api_max_body_bytes: int = Field(64 * 1024, ge=1024)
+    invitation_days: float = Field(7.0, gt=0, description="Invitation links expire")
+    check_on_connect: bool = Field(
+        True, description="Log in to the portal before a connection is accepted"
+    )
+    # Sealing needs only the public key; the API never holds a private one.
+    vault_public_key: str | None = Field(
+        None, description="base64; default: the current key of vault_keys_dir"
+    )
 
     # Credential vault: private keys (*.key); only fetchers need this directory.
     vault_keys_dir: Path = Path(".billhound/keys")

@@ -5,7 +5,7 @@ from typing import ClassVar
 
 from pydantic import EmailStr, Field
 
-from schemas.envelope import Event
+from schemas.envelope import UPCASTERS, Event
 from schemas.errors import ErrorCode
 from schemas.records import (
     ChallengeMedium,
@@ -93,14 +93,32 @@ class AuthFailed(Event):
 
 
 class ConnectionStatusChanged(Event):
-    """A connection's status moved; key: connection_id."""
+    """A connection's status moved; key: connection_id.
+
+    Version 2 added the status `deleted`; a version 1 event reads unchanged.
+    """
 
     TYPE: ClassVar[str] = "connection-status-changed"
+    VERSION: ClassVar[int] = 2
 
     old_status: ConnectionStatus | None
     new_status: ConnectionStatus
     reason: str
     error_code: ErrorCode | None = None
+
+
+class FetchRequested(Event):
+    """A person asked for a fetch now (or reconnected); key: connection_id.
+
+    The scheduler starts a run unless one is in flight or the supplier is paused.
+    """
+
+    TYPE: ClassVar[str] = "fetch-requested"
+
+    reason: FetchReason = FetchReason.MANUAL
+
+
+UPCASTERS[("connection-status-changed", 1)] = lambda data: {**data, "version": 2}
 
 
 class ChallengeRequired(Event):

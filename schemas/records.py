@@ -20,7 +20,8 @@ class ConnectionStatus(StrEnum):
     PENDING = "pending"  # created, initial fetch not finished
     CONNECTED = "connected"
     DISRUPTED = "disrupted"  # a user-class error; waits for the user
-    PAUSED = "paused"
+    PAUSED = "paused"  # a person paused it; nothing is fetched until resumed
+    DELETED = "deleted"  # no longer fetched; what was fetched stays in the inbox
 
 
 class FetchReason(StrEnum):
@@ -136,6 +137,9 @@ class Connection(Frozen):
     bookmark: date | None = Field(default=None, description="Newest issue date seen")
     last_fetch_at: datetime | None = None
     last_error: str | None = None
+    last_remedy: str | None = Field(
+        default=None, description="What the person must do about last_error"
+    )
     disruption_id: str | None = None
     failed_attempts: int = 0  # consecutive transient failures
     documents_found: int = 0
@@ -143,3 +147,46 @@ class Connection(Frozen):
         default=None, description="Sealed portal cookies/tokens kept between runs"
     )
     challenge: PendingChallenge | None = None
+
+
+class InvitationStatus(StrEnum):
+    PENDING = "pending"  # sent, link not used yet
+    COMPLETED = "completed"  # the client connected the supplier
+    REVOKED = "revoked"
+    EXPIRED = "expired"  # shown, never stored: a pending one past its expiry
+
+
+class Tenant(Frozen):
+    """A business using Billhound; its API key is kept only as a sha256."""
+
+    tenant_id: str
+    name: str
+    api_key_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    created_at: datetime
+
+
+class Invitation(Frozen):
+    """A client asked to enter a portal login; the link's token is kept hashed."""
+
+    invitation_id: str
+    tenant_id: str
+    client_email: str
+    client_name: str | None = None
+    supplier_id: str
+    portal_variant: str | None = None  # None: the client picks
+    connector_kind: ConnectorKind
+    document_owner: str
+    notify_email: str
+    collect_from: date
+    schedule: FetchSchedule = FetchSchedule()
+    token_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    status: InvitationStatus = InvitationStatus.PENDING
+    created_at: datetime
+    expires_at: datetime
+    completed_at: datetime | None = None
+    connection_id: str | None = None
+
+    def status_at(self, now: datetime) -> InvitationStatus:
+        if self.status is InvitationStatus.PENDING and now >= self.expires_at:
+            return InvitationStatus.EXPIRED
+        return self.status

@@ -11,6 +11,7 @@ from schemas.events import (
     DocumentAccepted,
     DocumentFound,
     FetchDue,
+    FetchRequested,
     InboxPosted,
     OperatorAlert,
 )
@@ -18,6 +19,7 @@ from schemas.events import (
 EVENT_TYPES: tuple[type[Event], ...] = (
     ConnectionCreated,
     FetchDue,
+    FetchRequested,
     DocumentFound,
     DocumentAccepted,
     InboxPosted,

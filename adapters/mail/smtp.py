@@ -12,6 +12,7 @@ class Mail:
     to: str
     subject: str
     text: str
+    html: str | None = None  # sent as the alternative part; text stays first
 
 
 class Mailer(Protocol):
@@ -40,6 +41,8 @@ class SmtpMailer:
         msg["To"] = mail.to
         msg["Subject"] = mail.subject
         msg.set_content(mail.text)
+        if mail.html is not None:
+            msg.add_alternative(mail.html, subtype="html")
         await aiosmtplib.send(
             msg,
             hostname=self._host,

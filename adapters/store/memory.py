@@ -1,9 +1,9 @@
 """In-memory stores: for unit tests of handlers, held to the same contract."""
 
 import hashlib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from adapters.store.ports import Delivery, DocumentRecord
+from adapters.store.ports import Delivery, DocumentRecord, Reminder, parse_inbox_cursor
 from schemas.records import (
     Connection,
     ConnectionStatus,
@@ -28,6 +28,70 @@ class InMemoryConnectionStore:
 
     async def get(self, connection_id: str) -> Connection | None:
         return self.rows.get(connection_id)
+
+    async def list_by_tenant(self, tenant_id: str) -> list[Connection]:
+        return sorted(
+            (
+                c
+                for c in self.rows.values()
+                if c.tenant_id == tenant_id and c.status is not ConnectionStatus.DELETED
+            ),
+            key=lambda c: (c.created_at, c.connection_id),
+        )
+
+    async def change_status(
+        self,
+        connection_id: str,
+        *,
+        allowed: frozenset[ConnectionStatus],
+        to: ConnectionStatus,
+        now: datetime,
+        due: bool = False,
+        credentials: SealedSecret | None = None,
+    ) -> Connection | None:
+        conn = self.rows.get(connection_id)
+        if conn is None or conn.status not in allowed:
+            return None
+        changes: dict = {
+            "status": to,
+            "run_id": None,
+            "run_lease_until": None,
+            "challenge": None,
+        }
+        if due:
+            changes["next_check_at"] = now
+        if credentials is not None:
+            changes |= {
+                "credentials": credentials,
+                "portal_session": None,
+                "last_error": None,
+                "last_remedy": None,
+                "disruption_id": None,
+                "failed_attempts": 0,
+            }
+        self._set(conn, **changes)
+        return conn
+
+    async def request_fetch(self, connection_id: str, now: datetime) -> bool:
+        conn = self.rows.get(connection_id)
+        if conn is None or conn.status not in ACTIVE:
+            return False
+        self._set(conn, next_check_at=now)
+        return True
+
+    async def claim_one(
+        self, connection_id: str, now: datetime, lease_until: datetime, run_id: str
+    ) -> Connection | None:
+        conn = self.rows.get(connection_id)
+        if (
+            conn is None
+            or conn.status not in ACTIVE
+            or conn.next_check_at is None
+            or conn.next_check_at > now
+            or (conn.run_id is not None and (conn.run_lease_until or now) >= now)
+        ):
+            return None
+        return self._set(conn, run_id=run_id, run_lease_until=lease_until)
 
     async def claim_due(
         self,
@@ -123,13 +187,21 @@ class InMemoryConnectionStore:
                 last_fetch_at=now,
                 next_check_at=next_check_at,
                 last_error=None,
+                last_remedy=None,
                 failed_attempts=0,
                 documents_found=conn.documents_found + found,
             )
         return conn
 
     async def disrupt(
-        self, connection_id: str, run_id: str, *, now, error_code, disruption_id
+        self,
+        connection_id: str,
+        run_id: str,
+        *,
+        now,
+        error_code,
+        disruption_id,
+        remedy=None,
     ) -> Connection | None:
         conn = self._owned(connection_id, run_id)
         if conn is not None:
@@ -141,6 +213,7 @@ class InMemoryConnectionStore:
                 last_fetch_at=now,
                 next_check_at=None,
                 last_error=error_code,
+                last_remedy=remedy,
                 disruption_id=disruption_id,
                 challenge=None,
                 portal_session=None,
@@ -280,14 +353,78 @@ class InMemoryInboxStore(_OnceStore):
     async def mark_posted(self, item_id: str) -> None:
         self.done[item_id] = True
 
-    async def list(self, tenant_id: str) -> list[InboxItem]:
-        mine = [item for tenant, item in self.items.values() if tenant == tenant_id]
-        return sorted(mine, key=lambda i: i.metadata.issued_on)
+    async def list(
+        self,
+        tenant_id: str,
+        *,
+        connection_id: str | None = None,
+        after: str | None = None,
+        limit: int | None = None,
+    ) -> list[InboxItem]:
+        mine = [
+            item
+            for tenant, item in self.items.values()
+            if tenant == tenant_id
+            and (connection_id is None or item.connection_id == connection_id)
+        ]
+        mine.sort(key=lambda i: i.item_id)
+        mine.sort(key=lambda i: i.metadata.issued_on, reverse=True)
+        if after is not None:
+            issued, item_id = parse_inbox_cursor(after)
+            mine = [
+                i
+                for i in mine
+                if (d := i.metadata.issued_on.isoformat()) < issued
+                or (d == issued and i.item_id > item_id)
+            ]
+        return mine[:limit] if limit is not None else mine
+
+    async def get(self, tenant_id: str, item_id: str) -> InboxItem | None:
+        tenant, item = self.items.get(item_id, ("", None))
+        return item if tenant == tenant_id else None
+
+    async def count_by_connection(self, tenant_id: str) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for tenant, item in self.items.values():
+            if tenant == tenant_id:
+                counts[item.connection_id] = counts.get(item.connection_id, 0) + 1
+        return counts
 
 
 class InMemoryNotificationStore(_OnceStore):
-    async def claim(self, disruption_id: str, connection_id: str) -> Delivery:
-        return self._claim(disruption_id)
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, dict] = {}
 
-    async def mark_sent(self, disruption_id: str) -> None:
-        self.done[disruption_id] = True
+    async def claim(self, notification_id: str, connection_id: str) -> Delivery:
+        self.rows.setdefault(
+            notification_id,
+            {"connection_id": connection_id, "remind_at": None, "sent": 0},
+        )
+        return self._claim(notification_id)
+
+    async def mark_sent(
+        self, notification_id: str, remind_at: datetime | None = None
+    ) -> None:
+        self.done[notification_id] = True
+        self.rows[notification_id]["remind_at"] = remind_at
+
+    async def claim_reminders(
+        self, now: datetime, every: timedelta, limit: int
+    ) -> list[Reminder]:
+        due = []
+        for key, row in self.rows.items():
+            if row["remind_at"] is not None and row["remind_at"] <= now:
+                row["sent"] += 1
+                row["remind_at"] = now + every if row["sent"] < limit else None
+                due.append(
+                    Reminder(
+                        notification_id=key,
+                        connection_id=row["connection_id"],
+                        reminders_sent=row["sent"],
+                    )
+                )
+        return due
+
+    async def stop_reminders(self, notification_id: str) -> None:
+        self.rows[notification_id]["remind_at"] = None

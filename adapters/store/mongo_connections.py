@@ -46,6 +46,69 @@ class MongoConnectionStore:
     async def get(self, connection_id: str) -> Connection | None:
         return from_doc(await self._c.find_one({"_id": connection_id}))
 
+    async def list_by_tenant(self, tenant_id: str) -> list[Connection]:
+        cursor = self._c.find(
+            {"tenant_id": tenant_id, "status": {"$ne": ConnectionStatus.DELETED.value}}
+        ).sort([("created_at", 1), ("_id", 1)])
+        return [c for doc in await cursor.to_list(None) if (c := from_doc(doc))]
+
+    async def change_status(
+        self,
+        connection_id: str,
+        *,
+        allowed: frozenset[ConnectionStatus],
+        to: ConnectionStatus,
+        now: datetime,
+        due: bool = False,
+        credentials: SealedSecret | None = None,
+    ) -> Connection | None:
+        changes: dict[str, Any] = {
+            "status": to.value,
+            # A run in flight ends here: its finish no longer matches a run id.
+            "run_id": None,
+            "run_lease_until": None,
+            "challenge": None,
+        }
+        if due:
+            changes["next_check_at"] = now
+        if credentials is not None:
+            changes |= {
+                "credentials": credentials.model_dump(mode="json"),
+                "portal_session": None,
+                "last_error": None,
+                "last_remedy": None,
+                "disruption_id": None,
+                "failed_attempts": 0,
+            }
+        before = await self._c.find_one_and_update(
+            {"_id": connection_id, "status": {"$in": sorted(allowed)}},
+            {"$set": changes},
+            return_document=ReturnDocument.BEFORE,
+        )
+        return from_doc(before)
+
+    async def request_fetch(self, connection_id: str, now: datetime) -> bool:
+        result = await self._c.update_one(
+            {"_id": connection_id, "status": {"$in": ACTIVE}},
+            {"$set": {"next_check_at": now}},
+        )
+        return result.matched_count == 1
+
+    async def claim_one(
+        self, connection_id: str, now: datetime, lease_until: datetime, run_id: str
+    ) -> Connection | None:
+        doc = await self._c.find_one_and_update(
+            {
+                "_id": connection_id,
+                "status": {"$in": ACTIVE},
+                "next_check_at": {"$lte": now},
+                "$or": [{"run_id": None}, {"run_lease_until": {"$lt": now}}],
+            },
+            {"$set": {"run_id": run_id, "run_lease_until": lease_until}},
+            return_document=ReturnDocument.AFTER,
+        )
+        return from_doc(doc)
+
     async def claim_due(
         self,
         now: datetime,
@@ -152,6 +215,7 @@ class MongoConnectionStore:
                     "last_fetch_at": now,
                     "next_check_at": next_check_at,
                     "last_error": None,
+                    "last_remedy": None,
                     "failed_attempts": 0,
                 },
                 "$inc": {"documents_found": found},
@@ -168,6 +232,7 @@ class MongoConnectionStore:
         now: datetime,
         error_code: str,
         disruption_id: str,
+        remedy: str | None = None,
     ) -> Connection | None:
         before = await self._c.find_one_and_update(
             {"_id": connection_id, "run_id": run_id},
@@ -179,6 +244,7 @@ class MongoConnectionStore:
                     "last_fetch_at": now,
                     "next_check_at": None,  # waits for the user, not the clock
                     "last_error": error_code,
+                    "last_remedy": remedy,
                     "disruption_id": disruption_id,
                     "challenge": None,
                     "portal_session": None,  # a new login starts from scratch

@@ -1,11 +1,12 @@
 """MongoInboxStore and MongoNotificationStore: effects recorded under a unique id."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from adapters.store.ports import Delivery
+from adapters.store.ports import Delivery, Reminder, parse_inbox_cursor
 from schemas.records import InboxItem
 
 
@@ -35,25 +36,92 @@ class MongoInboxStore:
     async def mark_posted(self, item_id: str) -> None:
         await self._c.update_one({"_id": item_id}, {"$set": {"posted": True}})
 
-    async def list(self, tenant_id: str) -> list[InboxItem]:
-        cursor = self._c.find({"tenant_id": tenant_id}).sort("metadata.issued_on", 1)
+    async def list(
+        self,
+        tenant_id: str,
+        *,
+        connection_id: str | None = None,
+        after: str | None = None,
+        limit: int | None = None,
+    ) -> list[InboxItem]:
+        query: dict = {"tenant_id": tenant_id}
+        if connection_id is not None:
+            query["connection_id"] = connection_id
+        if after is not None:
+            issued, item_id = parse_inbox_cursor(after)
+            query["$or"] = [
+                {"metadata.issued_on": {"$lt": issued}},
+                {"metadata.issued_on": issued, "_id": {"$gt": item_id}},
+            ]
+        cursor = self._c.find(query).sort([("metadata.issued_on", -1), ("_id", 1)])
+        if limit is not None:
+            cursor = cursor.limit(limit)
         return [InboxItem.model_validate(doc) async for doc in cursor]
+
+    async def get(self, tenant_id: str, item_id: str) -> InboxItem | None:
+        doc = await self._c.find_one({"_id": item_id, "tenant_id": tenant_id})
+        return InboxItem.model_validate(doc) if doc else None
+
+    async def count_by_connection(self, tenant_id: str) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        cursor = self._c.find({"tenant_id": tenant_id}, {"connection_id": 1})
+        async for doc in cursor:
+            counts[doc["connection_id"]] = counts.get(doc["connection_id"], 0) + 1
+        return counts
 
 
 class MongoNotificationStore:
     def __init__(self, db: AsyncDatabase) -> None:
         self._c = db["notifications"]
 
-    async def claim(self, disruption_id: str, connection_id: str) -> Delivery:
+    async def claim(self, notification_id: str, connection_id: str) -> Delivery:
         doc = {
-            "_id": disruption_id,
+            "_id": notification_id,
             "connection_id": connection_id,
             "created_at": datetime.now(UTC),
+            "remind_at": None,
+            "reminders_sent": 0,
         }
         return await _insert_once(self._c, doc, "sent")
 
-    async def mark_sent(self, disruption_id: str) -> None:
+    async def mark_sent(
+        self, notification_id: str, remind_at: datetime | None = None
+    ) -> None:
         await self._c.update_one(
-            {"_id": disruption_id},
-            {"$set": {"sent": True, "sent_at": datetime.now(UTC)}},
+            {"_id": notification_id},
+            {
+                "$set": {
+                    "sent": True,
+                    "sent_at": datetime.now(UTC),
+                    "remind_at": remind_at,
+                }
+            },
+        )
+
+    async def claim_reminders(
+        self, now: datetime, every: timedelta, limit: int
+    ) -> list[Reminder]:
+        due = []
+        while True:
+            # One atomic move per reminder, so two workers never send the same one.
+            doc = await self._c.find_one_and_update(
+                {"remind_at": {"$lte": now}, "reminders_sent": {"$lt": limit}},
+                {"$set": {"remind_at": now + every}, "$inc": {"reminders_sent": 1}},
+                return_document=ReturnDocument.AFTER,
+            )
+            if doc is None:
+                return due
+            if doc["reminders_sent"] >= limit:
+                await self.stop_reminders(doc["_id"])
+            due.append(
+                Reminder(
+                    notification_id=doc["_id"],
+                    connection_id=doc["connection_id"],
+                    reminders_sent=doc["reminders_sent"],
+                )
+            )
+
+    async def stop_reminders(self, notification_id: str) -> None:
+        await self._c.update_one(
+            {"_id": notification_id}, {"$set": {"remind_at": None}}
         )

@@ -17,3 +17,10 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
     # The fetcher's expiry tick looks for unanswered codes.
     await db["connections"].create_index("challenge.expires_at", sparse=True)
     await db["connections"].create_index([("supplier_id", 1), ("status", 1)])
+    # The API and the page find a tenant by its hashed key, a client by its link.
+    await db["tenants"].create_index("api_key_sha256", unique=True)
+    await db["web_sessions"].create_index("expires_at")
+    await db["invitations"].create_index("token_sha256", unique=True)
+    await db["invitations"].create_index([("tenant_id", 1), ("created_at", -1)])
+    await db["inbox"].create_index([("tenant_id", 1), ("connection_id", 1)])
+    await db["notifications"].create_index("remind_at", sparse=True)

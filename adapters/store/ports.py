@@ -1,6 +1,6 @@
 """Store ports the stages depend on, and the records only stores hold."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from schemas.records import (
     Connection,
+    ConnectionStatus,
     FileRef,
     InboxItem,
     PendingChallenge,
@@ -45,6 +46,32 @@ class ConnectionStore(Protocol):
         """Insert; False if the connection id exists already."""
 
     async def get(self, connection_id: str) -> Connection | None: ...
+
+    async def list_by_tenant(self, tenant_id: str) -> list[Connection]:
+        """The tenant's connections, oldest first, without deleted ones."""
+
+    async def change_status(
+        self,
+        connection_id: str,
+        *,
+        allowed: frozenset[ConnectionStatus],
+        to: ConnectionStatus,
+        now: datetime,
+        due: bool = False,
+        credentials: SealedSecret | None = None,
+    ) -> Connection | None:
+        """A person's change: move to `to` if the status is one of `allowed`, ending
+        any run in flight. due: fetch at the next chance. credentials: a new login,
+        which also forgets the disruption and the portal session. The state before,
+        or None if the status was not allowed."""
+
+    async def request_fetch(self, connection_id: str, now: datetime) -> bool:
+        """Make an active connection due now; False if it is not active."""
+
+    async def claim_one(
+        self, connection_id: str, now: datetime, lease_until: datetime, run_id: str
+    ) -> Connection | None:
+        """claim_due for one connection: active, due and not running."""
 
     async def claim_due(
         self,
@@ -103,6 +130,7 @@ class ConnectionStore(Protocol):
         now: datetime,
         error_code: str,
         disruption_id: str,
+        remedy: str | None = None,
     ) -> Connection | None:
         """Mark disrupted; the state before, or None if not this run's."""
 
@@ -165,10 +193,58 @@ class InboxStore(Protocol):
 
     async def mark_posted(self, item_id: str) -> None: ...
 
-    async def list(self, tenant_id: str) -> list[InboxItem]: ...
+    async def list(
+        self,
+        tenant_id: str,
+        *,
+        connection_id: str | None = None,
+        after: str | None = None,
+        limit: int | None = None,
+    ) -> list[InboxItem]:
+        """Newest issue date first; after: inbox_cursor() of the last item seen."""
+
+    async def get(self, tenant_id: str, item_id: str) -> InboxItem | None: ...
+
+    async def count_by_connection(self, tenant_id: str) -> dict[str, int]: ...
+
+
+def inbox_cursor(item: InboxItem) -> str:
+    """Where a page of the inbox ends: issue date, then item id."""
+    return f"{item.metadata.issued_on.isoformat()}~{item.item_id}"
+
+
+def parse_inbox_cursor(cursor: str) -> tuple[str, str]:
+    """ValueError if it is not a cursor inbox_cursor() made."""
+    issued, sep, item_id = cursor.partition("~")
+    date.fromisoformat(issued)
+    if not sep or not item_id:
+        raise ValueError("not an inbox cursor")
+    return issued, item_id
+
+
+class Reminder(BaseModel):
+    """A disruption mail due to be sent again."""
+
+    model_config = ConfigDict(frozen=True)
+
+    notification_id: str
+    connection_id: str
+    reminders_sent: int  # including this one
 
 
 class NotificationStore(Protocol):
-    async def claim(self, disruption_id: str, connection_id: str) -> Delivery: ...
+    async def claim(self, notification_id: str, connection_id: str) -> Delivery:
+        """Record that a mail is due (notification_id: a disruption, or a
+        deterministic key such as initial:<connection>)."""
 
-    async def mark_sent(self, disruption_id: str) -> None: ...
+    async def mark_sent(
+        self, notification_id: str, remind_at: datetime | None = None
+    ) -> None:
+        """The mail went out; remind_at: when to send a reminder, if ever."""
+
+    async def claim_reminders(
+        self, now: datetime, every: timedelta, limit: int
+    ) -> list[Reminder]:
+        """Reminders due now; each is moved on by `every`, or closed after `limit`."""
+
+    async def stop_reminders(self, notification_id: str) -> None: ...

@@ -1,4 +1,5 @@
-"""The whole local stack: broker, database, mail, demo portals and a worker process."""
+"""The whole local stack: broker, database, mail, demo portals, a worker process and
+the API with the connected suppliers page."""
 
 import json
 from dataclasses import dataclass, field
@@ -7,9 +8,9 @@ from pathlib import Path
 from adapters.vault.sealing import KeyRing
 from infra.demo_portal.server import RunningPortal, start_all, stop_all
 from infra.local.mail import MailCatcher
-from infra.local.process import ManagedProcess
+from infra.local.process import ManagedProcess, free_port, port_is_free
 from infra.local.services import start_broker, start_mongo
-from infra.local.worker import start_worker
+from infra.local.worker import start_api, start_worker
 
 
 def ensure_keys(keys_dir: Path) -> KeyRing:
@@ -27,7 +28,7 @@ class LocalStack:
     mail: MailCatcher | None = None
     info: dict = field(default_factory=dict)
 
-    async def start(self, scheduler_tick: float = 5.0) -> dict:
+    async def start(self, scheduler_tick: float = 5.0, api_port: int = 8080) -> dict:
         logs = self.home / "logs"
         keys = ensure_keys(self.home / "keys")
         broker, bootstrap = start_broker(logs / "broker.log")
@@ -47,20 +48,22 @@ class LocalStack:
             "key_id": keys.current_key_id,
             "logs": str(logs),
         }
+        port = api_port if port_is_free(api_port) else free_port()
+        self.info["page"] = f"http://127.0.0.1:{port}/"
         (self.home / "stack.json").write_text(json.dumps(self.info, indent=2) + "\n")
-        worker = start_worker(
-            {
-                "kafka_bootstrap": bootstrap,
-                "mongodb_uri": mongodb_uri,
-                "smtp_host": "127.0.0.1",
-                "smtp_port": str(self.mail.port),
-                "vault_keys_dir": str(self.home / "keys"),
-                "portal_urls": json.dumps(portal_urls),
-                "scheduler_tick_seconds": str(scheduler_tick),
-            },
-            logs / "worker.log",
-        )
-        self.processes.append(worker)
+        settings = {
+            "kafka_bootstrap": bootstrap,
+            "mongodb_uri": mongodb_uri,
+            "smtp_host": "127.0.0.1",
+            "smtp_port": str(self.mail.port),
+            "vault_keys_dir": str(self.home / "keys"),
+            "portal_urls": json.dumps(portal_urls),
+            "scheduler_tick_seconds": str(scheduler_tick),
+            "public_url": f"http://127.0.0.1:{port}",
+        }
+        self.processes.append(start_worker(settings, logs / "worker.log"))
+        api_settings = settings | {"api_port": str(port)}
+        self.processes.append(start_api(api_settings, logs / "api.log"))
         return self.info
 
     async def stop(self) -> None:

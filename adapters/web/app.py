@@ -1,0 +1,91 @@
+"""The aiohttp application: the /v1 API, its OpenAPI document, the pages, and one
+error middleware that turns every failure into a clear answer."""
+
+import logging
+import re
+
+from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+
+from adapters.web.api import ROUTES
+from adapters.web.errors import ApiError
+from adapters.web.invite_pages import add_invite_pages
+from adapters.web.openapi import openapi
+from adapters.web.pages import add_pages
+from adapters.web.render import message
+from adapters.web.routing import SERVICES, add_routes
+from adapters.web.services import WebServices
+
+log = logging.getLogger(__name__)
+
+
+class AccessLog(AbstractAccessLogger):
+    """Method, path, status and time; an invitation link's token is a secret, so
+    it is cut out, and query strings are left out."""
+
+    def log(self, request, response, time) -> None:
+        path = re.sub(r"^/invite/[^/]+", "/invite/…", request.path)
+        self.logger.info("%s %s %s %.3fs", request.method, path, response.status, time)
+
+
+def _json_error(err: ApiError) -> web.Response:
+    headers = {}
+    if err.detail.retry_after_seconds:
+        headers["Retry-After"] = str(err.detail.retry_after_seconds)
+    return web.json_response(
+        text=err.body().model_dump_json(exclude_none=True),
+        status=err.status,
+        headers=headers,
+    )
+
+
+def _from_http(exc: web.HTTPException) -> ApiError:
+    code = {
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "body_too_large",
+    }.get(exc.status, "http_error")
+    return ApiError(exc.status, code, exc.reason)
+
+
+@web.middleware
+async def errors(request: web.Request, handler):
+    api = request.path.startswith("/v1/")
+    try:
+        return await handler(request)
+    except ApiError as err:
+        if api:
+            return _json_error(err)
+        return message("Something is not right", err.detail.message, err.status)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        if api:
+            return _json_error(_from_http(exc))
+        return message(exc.reason, "That did not work.", exc.status)
+    except Exception:
+        # The request body may hold a password: log where, never what was sent.
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        err = ApiError(500, "internal_error", "something went wrong on our side")
+        return _json_error(err) if api else message("Sorry", err.detail.message, 500)
+
+
+def build_app(
+    services: WebServices, max_body_bytes: int = 64 * 1024
+) -> web.Application:
+    app = web.Application(middlewares=[errors], client_max_size=max_body_bytes)
+    app[SERVICES] = services
+    spec = openapi(ROUTES)
+
+    async def openapi_json(_: web.Request) -> web.Response:
+        return web.json_response(spec)
+
+    async def health(_: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    app.router.add_get("/v1/openapi.json", openapi_json)
+    app.router.add_get("/healthz", health)
+    add_routes(app, ROUTES)
+    add_pages(app)
+    add_invite_pages(app)
+    return app

@@ -1,0 +1,107 @@
+"""A person's changes to a connection: fetch now, pause, resume, delete, and the
+answer to a 2-factor code. Each is one atomic store change, then its events."""
+
+from adapters.vault.sealing import seal_data
+from adapters.web.errors import ApiError
+from adapters.web.services import WebServices
+from schemas.api import ChallengeAnswerIn
+from schemas.events import ChallengeAnswered, FetchRequested
+from schemas.records import Connection, ConnectionStatus, Tenant
+
+S = ConnectionStatus
+PAUSABLE = frozenset({S.PENDING, S.CONNECTED, S.DISRUPTED})
+NOT_DELETED = frozenset(set(S) - {S.DELETED})
+
+
+def not_now(conn: Connection, action: str) -> ApiError:
+    why = {
+        S.DISRUPTED: "it is disrupted: update the login first",
+        S.PAUSED: "it is paused: resume it first",
+    }.get(conn.status, f"it is {conn.status.value}")
+    return ApiError(409, "conflict", f"cannot {action} this connection: {why}")
+
+
+def resumed_status(conn: Connection) -> ConnectionStatus:
+    """Back to where it was: still disrupted if it was, else connected once it has
+    ever fetched, else pending."""
+    if conn.disruption_id is not None and conn.last_error is not None:
+        return S.DISRUPTED
+    return S.CONNECTED if conn.last_fetch_at is not None else S.PENDING
+
+
+async def fetch_now(svc: WebServices, tenant: Tenant, connection_id: str) -> None:
+    conn = await svc.connection(tenant, connection_id)
+    if not await svc.connections.request_fetch(connection_id, svc.clock()):
+        raise not_now(conn, "fetch")
+    await svc.publish(
+        "fetch-requested",
+        connection_id,
+        FetchRequested(tenant_id=tenant.tenant_id, connection_id=connection_id),
+    )
+
+
+async def pause(svc: WebServices, tenant: Tenant, connection_id: str) -> None:
+    conn = await svc.connection(tenant, connection_id)
+    before = await svc.connections.change_status(
+        connection_id, allowed=PAUSABLE, to=S.PAUSED, now=svc.clock()
+    )
+    if before is None:
+        raise not_now(conn, "pause")
+    await svc.status_changed(before, S.PAUSED, "paused by a person")
+
+
+async def resume(svc: WebServices, tenant: Tenant, connection_id: str) -> None:
+    conn = await svc.connection(tenant, connection_id)
+    target = resumed_status(conn)
+    before = await svc.connections.change_status(
+        connection_id,
+        allowed=frozenset({S.PAUSED}),
+        to=target,
+        now=svc.clock(),
+        due=True,
+    )
+    if before is None:
+        raise ApiError(409, "conflict", "cannot resume: the connection is not paused")
+    await svc.status_changed(before, target, "resumed by a person")
+    if target is not S.DISRUPTED:
+        await svc.publish(
+            "fetch-requested",
+            connection_id,
+            FetchRequested(tenant_id=tenant.tenant_id, connection_id=connection_id),
+        )
+
+
+async def delete(svc: WebServices, tenant: Tenant, connection_id: str) -> None:
+    """Stops fetching; what was fetched stays in the inbox."""
+    await svc.connection(tenant, connection_id)
+    before = await svc.connections.change_status(
+        connection_id, allowed=NOT_DELETED, to=S.DELETED, now=svc.clock()
+    )
+    if before is not None:
+        await svc.status_changed(before, S.DELETED, "deleted by a person")
+
+
+async def answer_challenge(
+    svc: WebServices, tenant: Tenant, connection_id: str, body: ChallengeAnswerIn
+) -> None:
+    conn = await svc.connection(tenant, connection_id)
+    pending = conn.challenge
+    if pending is None or pending.challenge_id != body.challenge_id:
+        raise ApiError(
+            409,
+            "no_such_challenge",
+            "this connection is not waiting for that code (it may have expired)",
+            field="challenge_id",
+        )
+    if pending.expires_at <= svc.clock():
+        raise ApiError(409, "challenge_expired", "the code request expired")
+    # The code travels sealed, like a password: only a fetcher can read it.
+    sealed = seal_data(svc.public_key, {"code": body.code.replace(" ", "")})
+    event = ChallengeAnswered(
+        tenant_id=tenant.tenant_id,
+        connection_id=connection_id,
+        correlation_id=pending.run_id,
+        challenge_id=pending.challenge_id,
+        code=sealed,
+    )
+    await svc.publish("challenge-answered", connection_id, event)

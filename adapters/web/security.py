@@ -1,0 +1,29 @@
+"""API keys, page sessions and invitation tokens: random, shown once, kept as sha256."""
+
+import hashlib
+import hmac
+import secrets
+
+API_KEY_PREFIX = "bh_"
+
+
+def new_api_key() -> str:
+    return API_KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def sha256_hex(secret: str) -> str:
+    # Plain sha256 suffices: these are 256-bit random tokens, not passwords.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def csrf_token(session_token: str) -> str:
+    """Bound to the session, so a form from another site cannot be replayed."""
+    return hashlib.sha256(b"csrf:" + session_token.encode()).hexdigest()[:32]
+
+
+def same(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())

@@ -1,0 +1,64 @@
+"""`billhound api`: serve the API and the pages; `billhound tenants create`."""
+
+import asyncio
+import logging
+import signal
+
+from aiohttp import web
+
+from adapters.store.mongo_tenancy import MongoTenantStore
+from adapters.web.app import AccessLog, build_app
+from adapters.web.security import new_api_key, sha256_hex
+from infra.bootstrap import build_web, mongo_client, prepare
+from infra.settings import Settings
+from schemas.envelope import new_id, utcnow
+from schemas.records import Tenant
+
+READY = "Billhound API ready on"
+
+
+async def serve(settings: Settings) -> None:
+    await prepare(settings)
+    services, closers = await build_web(settings)
+    app = build_app(services, settings.api_max_body_bytes)
+    runner = web.AppRunner(app, access_log_class=AccessLog)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.api_host, settings.api_port)
+    await site.start()
+    print(f"{READY} http://{settings.api_host}:{settings.api_port}", flush=True)
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+        for close in closers:
+            await close()
+
+
+def run_api() -> int:
+    settings = Settings()
+    logging.basicConfig(level=settings.log_level)
+    asyncio.run(serve(settings))
+    return 0
+
+
+async def create_tenant(
+    settings: Settings, name: str, tenant_id: str | None = None
+) -> tuple[Tenant, str]:
+    """A tenant with a new API key (replacing the key of an existing tenant_id).
+    The key is returned once; only its sha256 is stored."""
+    key = new_api_key()
+    tenant = Tenant(
+        tenant_id=tenant_id or new_id(),
+        name=name,
+        api_key_sha256=sha256_hex(key),
+        created_at=utcnow(),
+    )
+    client = mongo_client(settings)
+    try:
+        await MongoTenantStore(client[settings.mongodb_database]).save(tenant)
+    finally:
+        await client.close()
+    return tenant, key

@@ -1,0 +1,200 @@
+"""Bodies of the HTTP API (/v1): what callers send and what they get back.
+
+Requests forbid unknown fields, so a typo is an error rather than a silent default.
+"""
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from schemas.errors import ErrorCode
+from schemas.records import (
+    ChallengeMedium,
+    ConnectionStatus,
+    ConnectorKind,
+    DocumentMetadata,
+    FileRef,
+    InvitationStatus,
+)
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+
+
+class Response(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+# --- requests -----------------------------------------------------------------------
+
+
+class LoginIn(Request):
+    """A portal login; sealed on arrival, never stored or logged in clear."""
+
+    login: str = Field(min_length=1, max_length=320)
+    # Not stripped: a stray space is reported by the check, not silently fixed.
+    password: str = Field(min_length=1, max_length=1024)
+    totp_secret: str | None = Field(
+        default=None, max_length=256, description="Base32 secret of an app 2FA"
+    )
+
+
+class ConnectionIn(LoginIn):
+    supplier_id: str = Field(min_length=1, max_length=100)
+    portal_variant: str = Field(default="default", min_length=1, max_length=100)
+    connector_kind: ConnectorKind
+    document_owner: str = Field(min_length=1, max_length=200)
+    notify_email: EmailStr
+    collect_from: date
+    schedule_hours: float = Field(
+        default=168.0, ge=1, le=24 * 31, description="How often to re-check"
+    )
+
+
+class ChallengeAnswerIn(Request):
+    challenge_id: str = Field(min_length=1, max_length=100)
+    code: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9 -]+$")
+
+
+class InvitationIn(Request):
+    client_email: EmailStr
+    client_name: str | None = Field(default=None, max_length=200)
+    supplier_id: str = Field(min_length=1, max_length=100)
+    portal_variant: str | None = Field(
+        default=None, max_length=100, description="None: the client picks"
+    )
+    connector_kind: ConnectorKind
+    document_owner: str = Field(min_length=1, max_length=200)
+    notify_email: EmailStr | None = Field(
+        default=None, description="Who is told of disruptions; default: the client"
+    )
+    collect_from: date
+    schedule_hours: float = Field(default=168.0, ge=1, le=24 * 31)
+
+
+# --- responses ----------------------------------------------------------------------
+
+
+class VariantOut(Response):
+    id: str
+    label: str
+    region: str | None
+    account_type: str
+
+
+class SupplierOut(Response):
+    id: str
+    name: str
+    aliases: list[str]
+    connector_kinds: list[ConnectorKind]
+    login_kind: str
+    two_factor: list[str]
+    variants: list[VariantOut]
+
+
+class SupplierList(Response):
+    suppliers: list[SupplierOut]
+
+
+class Warning(Response):
+    code: ErrorCode
+    title: str
+    remedy: str
+
+
+class ChallengeOut(Response):
+    challenge_id: str
+    medium: ChallengeMedium
+    destination_hint: str | None
+    expires_at: datetime
+
+
+class ConnectionOut(Response):
+    connection_id: str
+    supplier_id: str
+    supplier_name: str
+    portal_variant: str
+    connector_kind: ConnectorKind
+    document_owner: str
+    notify_email: str
+    collect_from: date
+    schedule_hours: float
+    status: ConnectionStatus
+    state: str = Field(
+        description="What the page shows: connected, fetching, waiting_for_code, "
+        "disrupted, paused"
+    )
+    created_at: datetime
+    last_fetch_at: datetime | None
+    next_fetch_at: datetime | None
+    documents_collected: int
+    warning: Warning | None = Field(description="Set while a person must act")
+    challenge: ChallengeOut | None
+
+
+class ConnectionList(Response):
+    connections: list[ConnectionOut]
+
+
+class Accepted(Response):
+    connection_id: str
+    status: str
+
+
+class InboxItemOut(Response):
+    item_id: str
+    connection_id: str
+    supplier_id: str
+    owner: str
+    kind: ConnectorKind
+    supplier_document_id: str
+    metadata: DocumentMetadata
+    file: FileRef
+    download_url: str
+
+
+class InboxPage(Response):
+    items: list[InboxItemOut]
+    next_cursor: str | None = Field(description="Pass as `after` for the next page")
+
+
+class InvitationOut(Response):
+    invitation_id: str
+    client_email: str
+    client_name: str | None
+    supplier_id: str
+    portal_variant: str | None
+    connector_kind: ConnectorKind
+    document_owner: str
+    status: InvitationStatus
+    created_at: datetime
+    expires_at: datetime
+    completed_at: datetime | None
+    connection_id: str | None
+    link: str | None = Field(
+        default=None, description="Only in the answer to its creation"
+    )
+
+
+class InvitationList(Response):
+    invitations: list[InvitationOut]
+
+
+class FieldError(Response):
+    field: str
+    message: str
+
+
+class ErrorDetail(Response):
+    code: str = Field(description="Machine-readable: a taxonomy code or an API code")
+    message: str
+    title: str | None = None
+    remedy: str | None = None
+    field: str | None = None
+    fields: list[FieldError] = []
+    retry_after_seconds: int | None = None
+
+
+class ErrorBody(Response):
+    error: ErrorDetail
