@@ -33,6 +33,7 @@ schemas: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m infra.demo_portal.describe
+	$(BIN)/python -m adapters.web.openapi
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.pipeline_latency

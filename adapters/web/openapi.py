@@ -99,3 +99,19 @@ def openapi(routes: list[Route], version: str = "1.0.0") -> dict:
             },
         },
     }
+
+
+def main() -> None:
+    """Write docs/openapi.json (make docs); a test compares it with what is served."""
+    import json
+    from pathlib import Path
+
+    from adapters.web.api import ROUTES
+
+    out = Path("docs/openapi.json")
+    out.write_text(json.dumps(openapi(ROUTES), indent=2, sort_keys=True) + "\n")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
