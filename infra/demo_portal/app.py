@@ -79,6 +79,7 @@ async def set_password(request: web.Request) -> web.Response:
     if username not in state.passwords:
         raise web.HTTPNotFound()
     state.passwords[username] = str(body["password"])
+    state.sign_out(username)  # as real portals do when a password changes
     return web.json_response({"ok": True})
 
 

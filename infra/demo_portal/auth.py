@@ -113,6 +113,10 @@ class PortalState:
         self.trusted[device] = account.username
         return token, device
 
+    def sign_out(self, username: str) -> None:
+        """End the user's sessions (a trusted device stays trusted)."""
+        self.sessions = {t: u for t, u in self.sessions.items() if u != username}
+
     def stats(self) -> dict:
         return {
             "login_attempts": dict(self.attempts),
