@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench schemas docs clean
+.PHONY: run test lint format bench schemas docs screenshots browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,14 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/billhound run
 
-test: $(STAMP)
+# Debian's Chromium for the browser test (Playwright drives it; no browser download).
+browser:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
+
+test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -ra
@@ -34,6 +41,9 @@ schemas: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -m infra.demo_portal.describe
 	$(BIN)/python -m adapters.web.openapi
+
+screenshots: $(STAMP) browser
+	BILLHOUND_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/e2e/test_browser.py
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.pipeline_latency

@@ -249,3 +249,95 @@ async def test_suppliers_pause_once_and_resume(stores):
     assert await store.resume("s") and not await store.resume("s")
     assert await store.paused() == set()
     assert await store.record_layout_failure("s", "c3", NOW) == {"c3"}
+
+
+async def test_a_persons_changes_move_the_status_and_end_a_run(stores):
+    c = stores["connections"]
+    await c.create(conn("c1", run_id="r1"))
+    await c.create(conn("c2").model_copy(update={"tenant_id": "t2"}))
+    assert [x.connection_id for x in await c.list_by_tenant("t1")] == ["c1"]
+    active = frozenset({ConnectionStatus.PENDING, ConnectionStatus.CONNECTED})
+    before = await c.change_status(
+        "c1", allowed=active, to=ConnectionStatus.PAUSED, now=NOW
+    )
+    assert before.status is ConnectionStatus.PENDING and before.run_id is not None
+    paused = await c.get("c1")
+    assert paused.status is ConnectionStatus.PAUSED and paused.run_id is None
+    assert not await c.request_fetch("c1", NOW)  # paused: not fetched
+    assert (
+        await c.change_status(
+            "c1", allowed=active, to=ConnectionStatus.CONNECTED, now=NOW
+        )
+        is None
+    )
+    sealed = SealedSecret(key_id="k2", ciphertext="bmV3")
+    await c.change_status(
+        "c1",
+        allowed=frozenset({ConnectionStatus.PAUSED}),
+        to=ConnectionStatus.PENDING,
+        now=NOW,
+        due=True,
+        credentials=sealed,
+    )
+    fresh = await c.get("c1")
+    assert fresh.credentials == sealed and fresh.next_check_at == NOW
+    claimed = await c.claim_one("c1", NOW, NOW + timedelta(minutes=5), "r9")
+    assert claimed.run_id == "r9"
+    assert await c.claim_one("c1", NOW, NOW + timedelta(minutes=5), "r10") is None
+    await c.change_status(
+        "c1",
+        allowed=frozenset(set(ConnectionStatus) - {ConnectionStatus.DELETED}),
+        to=ConnectionStatus.DELETED,
+        now=NOW,
+    )
+    assert await c.list_by_tenant("t1") == []
+
+
+async def test_inbox_pages_newest_first_and_counts_per_connection(stores):
+    from adapters.store.ports import inbox_cursor
+
+    inbox, f = stores["inbox"], found()
+    for n in range(5):
+        meta = f.metadata.model_copy(update={"issued_on": date(2025, 1, 1 + n % 3)})
+        item = InboxItem(
+            item_id=f"d{n}",
+            document_id=f"d{n}",
+            connection_id="c1" if n < 4 else "c2",
+            owner="o",
+            kind="cost",
+            supplier_id=f.supplier_id,
+            supplier_document_id=f"s{n}",
+            metadata=meta,
+            file=f.file,
+        )
+        await inbox.insert("t1", item)
+    first = await inbox.list("t1", limit=2)
+    rest = await inbox.list("t1", after=inbox_cursor(first[-1]))
+    ids = [i.item_id for i in first + rest]
+    assert sorted(ids) == ["d0", "d1", "d2", "d3", "d4"]
+    dates = [i.metadata.issued_on for i in first + rest]
+    assert dates == sorted(dates, reverse=True)
+    assert await inbox.count_by_connection("t1") == {"c1": 4, "c2": 1}
+    assert (
+        await inbox.get("t1", "d0") is not None and await inbox.get("t2", "d0") is None
+    )
+    assert len(await inbox.list("t1", connection_id="c2")) == 1
+
+
+async def test_reminders_come_due_and_stop_at_the_limit(stores):
+    notes = stores["notifications"]
+    await notes.claim("x", "c1")
+    await notes.mark_sent("x", NOW + timedelta(days=1))
+    assert await notes.claim_reminders(NOW, timedelta(days=1), 2) == []
+    later = NOW + timedelta(days=1, seconds=1)
+    (first,) = await notes.claim_reminders(later, timedelta(days=1), 2)
+    assert first.reminders_sent == 1
+    assert await notes.claim_reminders(later, timedelta(days=1), 2) == []
+    (second,) = await notes.claim_reminders(
+        later + timedelta(days=1), timedelta(days=1), 2
+    )
+    assert second.reminders_sent == 2
+    assert (
+        await notes.claim_reminders(later + timedelta(days=9), timedelta(days=1), 2)
+        == []
+    )

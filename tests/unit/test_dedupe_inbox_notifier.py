@@ -1,5 +1,7 @@
 """Dedupe, inbox and notifier decisions: each effect once, re-done if unconfirmed."""
 
+from datetime import timedelta
+
 from adapters.mail.smtp import Mail
 from adapters.store.memory import (
     InMemoryConnectionStore,
@@ -9,11 +11,11 @@ from adapters.store.memory import (
 )
 from agents.dedupe import DedupeHandler, document_id_for
 from agents.inbox import InboxHandler
-from agents.notifier import NotifierHandler, disruption_mail
+from agents.notifier import NotifierHandler
 from agents.scheduler import SchedulePolicy, new_connection
 from schemas.errors import REMEDY, TITLE, ErrorCode
 from schemas.events import AuthFailed, DocumentAccepted
-from schemas.records import Verdict
+from schemas.records import ConnectionStatus, Verdict
 from tests.unit.factories import NOW, created, drain, found
 
 
@@ -104,9 +106,55 @@ async def test_one_mail_per_disruption():
     assert len(outbox.sent) == 2
 
 
-def test_the_mail_names_supplier_owner_and_remedy():
-    conn = new_connection(created(), NOW, SchedulePolicy())
-    mail = disruption_mail(auth_failed(code=ErrorCode.SSO_ACCOUNT), conn)
+async def test_the_mail_names_supplier_owner_and_remedy_in_text_and_html():
+    outbox = Outbox()
+    handler = NotifierHandler(await connections(), InMemoryNotificationStore(), outbox)
+    await drain(handler.on_auth_failed(auth_failed(code=ErrorCode.SSO_ACCOUNT)))
+    (mail,) = outbox.sent
     assert mail.to == "books@example.com"
     assert "Northwind Energy" in mail.subject
     assert "ACME Ltd" in mail.text and REMEDY[ErrorCode.SSO_ACCOUNT] in mail.text
+    assert mail.html and "ACME Ltd" in mail.html
+    assert REMEDY[ErrorCode.SSO_ACCOUNT].split(",")[0] in mail.html
+
+
+async def test_reminders_while_disrupted_at_most_the_limit_then_none():
+    conns, notes, outbox = await connections(), InMemoryNotificationStore(), Outbox()
+    clock = [NOW]
+    handler = NotifierHandler(
+        conns,
+        notes,
+        outbox,
+        reminder_every=timedelta(days=1),
+        reminder_limit=2,
+        clock=lambda: clock[0],
+    )
+    conn = conns.rows["c1"]
+    conns.rows["c1"] = conn.model_copy(
+        update={
+            "status": ConnectionStatus.DISRUPTED,
+            "disruption_id": "x1",
+            "last_error": "invalid_credentials",
+            "last_remedy": "Fix the password.",
+        }
+    )
+    await drain(handler.on_auth_failed(auth_failed("x1")))
+    for day in range(1, 6):
+        clock[0] = NOW + timedelta(days=day, minutes=1)
+        await drain(handler.on_tick())
+    subjects = [m.subject for m in outbox.sent]
+    assert len(subjects) == 3 and all(s.startswith("Reminder") for s in subjects[1:])
+    assert "Fix the password." in outbox.sent[1].text
+
+
+async def test_no_reminder_once_the_disruption_is_over():
+    conns, notes, outbox = await connections(), InMemoryNotificationStore(), Outbox()
+    clock = [NOW]
+    handler = NotifierHandler(
+        conns, notes, outbox, reminder_every=timedelta(days=1), clock=lambda: clock[0]
+    )
+    await drain(handler.on_auth_failed(auth_failed("x1")))  # c1 is not disrupted
+    clock[0] = NOW + timedelta(days=2)
+    await drain(handler.on_tick())
+    await drain(handler.on_tick())
+    assert len(outbox.sent) == 1

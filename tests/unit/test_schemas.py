@@ -70,6 +70,7 @@ def test_every_contract_topic_has_a_schema_file():
     assert names == {
         "connection-created",
         "fetch-due",
+        "fetch-requested",
         "document-found",
         "document-accepted",
         "inbox-posted",
