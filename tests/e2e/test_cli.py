@@ -2,10 +2,12 @@
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 BIN = Path(sys.executable).with_name("billhound")
@@ -47,7 +49,18 @@ def test_run_shows_demo_documents_reaching_the_inbox_and_stops_cleanly(tmp_path)
         children = subprocess.run(
             ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True
         ).stdout.split()
-        assert len(children) == 3, "broker, database and worker should be running"
+        assert len(children) == 4, "broker, database, worker and API should run"
+        # The page it prints answers, and the key it prints signs in to the API.
+        page = re.search(r"Connected suppliers page: (\S+)", output).group(1)
+        key = re.search(r"API key of .*: (bh_\S+)", output).group(1)
+        with urllib.request.urlopen(page) as resp:  # noqa: S310 - 127.0.0.1
+            assert resp.status == 200 and b"API key" in resp.read()
+        req = urllib.request.Request(  # noqa: S310 - 127.0.0.1
+            page + "v1/connections", headers={"Authorization": f"Bearer {key}"}
+        )
+        with urllib.request.urlopen(req) as resp:  # noqa: S310 - 127.0.0.1
+            listed = json.loads(resp.read())["connections"]
+        assert len(listed) >= 15 and all(c["state"] == "connected" for c in listed)
     finally:
         proc.send_signal(signal.SIGINT)
         rest, _ = proc.communicate(timeout=60)

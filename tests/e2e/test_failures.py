@@ -58,7 +58,9 @@ async def test_wrong_password_disrupts_once_mails_once_and_never_retries(stack, 
     await asyncio.sleep(3)  # several scheduler ticks: nothing may retry or re-mail
     mails = stack.mail.to(notify)
     assert len(mails) == 1
-    body = mails[0].get_content()
+    body = mails[0].get_body(("plain",)).get_content()
+    html = mails[0].get_body(("html",)).get_content()
+    assert "password has a space before or after it" in html
     assert "Northwind Energy" in mails[0]["Subject"]
     assert "password has a space before or after it" in body
     assert await stack.login_attempts(username) - before == 1
@@ -71,7 +73,7 @@ async def test_wrong_password_disrupts_once_mails_once_and_never_retries(stack, 
         async for row in db[name].find({}):
             assert secret not in json.dumps(row, default=str)
     assert secret.encode() not in stack.worker_log.read_bytes()
-    assert secret not in body
+    assert secret not in body and secret not in html
 
 
 async def test_malformed_events_dead_letter_and_agents_go_on(stack, db):
