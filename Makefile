@@ -48,6 +48,7 @@ screenshots: $(STAMP) browser
 bench: $(STAMP)
 	$(BIN)/python -m bench.pipeline_latency
 	$(BIN)/python -m bench.portal_engines
+	$(BIN)/python -m bench.api_connect
 
 clean:
 	rm -rf $(VENV) .billhound .pytest_cache

@@ -68,6 +68,22 @@ class NotifierHandler:
             raise LookupError(f"event for unknown connection {connection_id}")
         return conn
 
+    async def _mail_once(
+        self,
+        key: str,
+        conn: Connection,
+        template: str,
+        remind_at: datetime | None = None,
+        **values,
+    ) -> None:
+        """Send one mail per key: claimed first, marked sent after, so a retry after a
+        crash may send it again but a repeated event never does."""
+        if await self.notifications.claim(key, conn.connection_id) is Delivery.DONE:
+            return
+        mail = compose(template, conn.notify_email, **self._values(conn, **values))
+        await self.mailer.send(mail)
+        await self.notifications.mark_sent(key, remind_at)
+
     def _values(self, conn: Connection, **more) -> dict:
         return {
             "page_url": self.page_url,
@@ -79,25 +95,19 @@ class NotifierHandler:
 
     async def on_auth_failed(self, event: AuthFailed) -> AsyncIterator[Outgoing]:
         conn = await self._connection(event.connection_id)
-        state = await self.notifications.claim(event.disruption_id, event.connection_id)
-        if state is Delivery.DONE:
-            return  # this disruption was mailed already
-        mail = compose(
-            "disruption",
-            conn.notify_email,
-            **self._values(
-                conn,
-                supplier_name=event.supplier_name,
-                title=event.title,
-                remedy=event.remedy,
-                error_code=event.error_code.value,
-                reminder=0,
-                reminder_limit=self.reminder_limit,
-            ),
-        )
-        await self.mailer.send(mail)
         remind_at = self.clock() + self.reminder_every if self.reminder_limit else None
-        await self.notifications.mark_sent(event.disruption_id, remind_at)
+        await self._mail_once(
+            event.disruption_id,  # one mail per disruption
+            conn,
+            "disruption",
+            remind_at,
+            supplier_name=event.supplier_name,
+            title=event.title,
+            remedy=event.remedy,
+            error_code=event.error_code.value,
+            reminder=0,
+            reminder_limit=self.reminder_limit,
+        )
         return
         yield  # an async generator that publishes nothing
 
@@ -107,22 +117,15 @@ class NotifierHandler:
         if not first_fetch_completed(event):
             return
         conn = await self._connection(event.connection_id)
-        key = f"initial:{conn.connection_id}"  # once per connection, ever
-        if await self.notifications.claim(key, conn.connection_id) is Delivery.DONE:
-            return
-        mail = compose(
+        await self._mail_once(
+            f"initial:{conn.connection_id}",  # once per connection, ever
+            conn,
             "initial_fetch",
-            conn.notify_email,
-            **self._values(
-                conn,
-                supplier_name=self.supplier_name(conn.supplier_id),
-                documents=conn.documents_found,
-                collect_from=conn.collect_from.isoformat(),
-                interval=every(conn.schedule.interval_hours),
-            ),
+            supplier_name=self.supplier_name(conn.supplier_id),
+            documents=conn.documents_found,
+            collect_from=conn.collect_from.isoformat(),
+            interval=every(conn.schedule.interval_hours),
         )
-        await self.mailer.send(mail)
-        await self.notifications.mark_sent(key)
         return
         yield
 
@@ -130,22 +133,15 @@ class NotifierHandler:
         self, event: ChallengeRequired
     ) -> AsyncIterator[Outgoing]:
         conn = await self._connection(event.connection_id)
-        key = f"challenge:{event.challenge_id}"
-        if await self.notifications.claim(key, conn.connection_id) is Delivery.DONE:
-            return
-        mail = compose(
+        await self._mail_once(
+            f"challenge:{event.challenge_id}",
+            conn,
             "challenge",
-            conn.notify_email,
-            **self._values(
-                conn,
-                supplier_name=event.supplier_name,
-                medium=event.medium.value,
-                destination_hint=event.destination_hint,
-                expires_at=event.expires_at.strftime("%H:%M UTC on %d %b %Y"),
-            ),
+            supplier_name=event.supplier_name,
+            medium=event.medium.value,
+            destination_hint=event.destination_hint,
+            expires_at=event.expires_at.strftime("%H:%M UTC on %d %b %Y"),
         )
-        await self.mailer.send(mail)
-        await self.notifications.mark_sent(key)
         return
         yield
 

@@ -7,12 +7,12 @@ import re
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
-from adapters.web.api import ROUTES
 from adapters.web.errors import ApiError
 from adapters.web.invite_pages import add_invite_pages
 from adapters.web.openapi import openapi
 from adapters.web.pages import add_pages
 from adapters.web.render import message
+from adapters.web.routes import ROUTES
 from adapters.web.routing import SERVICES, add_routes
 from adapters.web.services import WebServices
 

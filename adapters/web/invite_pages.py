@@ -5,7 +5,7 @@ from aiohttp import web
 
 from adapters.web import invites
 from adapters.web.errors import ApiError
-from adapters.web.pages import parsed
+from adapters.web.page_session import parsed
 from adapters.web.render import message, page
 from adapters.web.routing import SERVICES
 from schemas.api import LoginIn

@@ -106,7 +106,7 @@ def main() -> None:
     import json
     from pathlib import Path
 
-    from adapters.web.api import ROUTES
+    from adapters.web.routes import ROUTES
 
     out = Path("docs/openapi.json")
     out.write_text(json.dumps(openapi(ROUTES), indent=2, sort_keys=True) + "\n")

@@ -48,7 +48,7 @@ class LocalStack:
             "key_id": keys.current_key_id,
             "logs": str(logs),
         }
-        port = api_port if port_is_free(api_port) else free_port()
+        port = api_port if api_port and port_is_free(api_port) else free_port()
         self.info["page"] = f"http://127.0.0.1:{port}/"
         (self.home / "stack.json").write_text(json.dumps(self.info, indent=2) + "\n")
         settings = {

@@ -5,8 +5,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from adapters.web.api import ROUTES
 from adapters.web.openapi import openapi
+from adapters.web.routes import ROUTES
 from tests.e2e.api_helpers import body_for, connection_state
 from tests.e2e.fleet import expected
 from tests.e2e.test_pipeline import wait_for

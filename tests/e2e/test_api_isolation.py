@@ -3,7 +3,7 @@ exactly like ids that do not exist, and nothing of the owner's changes."""
 
 import re
 
-from adapters.web.api import ROUTES
+from adapters.web.routes import ROUTES
 from tests.e2e.api_helpers import body_for, connection_state
 
 BODIES = {

@@ -1,0 +1,93 @@
+"""Signing in to the pages with the tenant's API key: a random session cookie (kept
+hashed), a form token bound to it, and form parsing shared by every page."""
+
+import functools
+from datetime import timedelta
+
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+
+from adapters.web.errors import ApiError, invalid
+from adapters.web.render import page
+from adapters.web.routing import SERVICES
+from adapters.web.security import csrf_token, new_token, same, sha256_hex
+from schemas.records import Tenant
+
+COOKIE = "bh_session"
+SESSION_HOURS = 12
+
+
+def redirect(location: str) -> web.Response:
+    return web.Response(status=303, headers={"Location": location})
+
+
+async def signed_in(request: web.Request) -> tuple[Tenant, str] | None:
+    token = request.cookies.get(COOKIE)
+    if not token:
+        return None
+    svc = request.app[SERVICES]
+    tenant_id = await svc.tenants.session_tenant(sha256_hex(token), svc.clock())
+    tenant = await svc.tenants.get(tenant_id) if tenant_id else None
+    return (tenant, token) if tenant else None
+
+
+async def form_of(request: web.Request, session_token: str) -> dict[str, str]:
+    form = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
+    if not same(form.pop("csrf", ""), csrf_token(session_token)):
+        raise ApiError(403, "csrf", "The form expired: reload the page and try again.")
+    return {k: v for k, v in form.items() if v != "" or k == "password"}
+
+
+def parsed(model: type[BaseModel], form: dict[str, str]) -> BaseModel:
+    try:
+        return model.model_validate(form)
+    except ValidationError as exc:
+        raise invalid(exc) from None
+
+
+async def login_page(request: web.Request) -> web.Response:
+    return page("login.html", error=None)
+
+
+async def login(request: web.Request) -> web.Response:
+    svc = request.app[SERVICES]
+    key = str((await request.post()).get("api_key", "")).strip()
+    tenant = await svc.tenants.by_key(sha256_hex(key)) if key else None
+    if tenant is None:
+        return page("login.html", 401, error="That API key is not valid.")
+    token = new_token()
+    expires = svc.clock() + timedelta(hours=SESSION_HOURS)
+    await svc.tenants.open_session(sha256_hex(token), tenant.tenant_id, expires)
+    resp = redirect("/?notice=signed-in")
+    resp.set_cookie(
+        COOKIE,
+        token,
+        httponly=True,
+        samesite="Strict",
+        max_age=SESSION_HOURS * 3600,
+        secure=svc.public_url.startswith("https://"),
+    )
+    return resp
+
+
+async def logout(request: web.Request) -> web.Response:
+    if (session := await signed_in(request)) is not None:
+        await form_of(request, session[1])
+        await request.app[SERVICES].tenants.close_session(sha256_hex(session[1]))
+    resp = redirect("/login")
+    resp.del_cookie(COOKIE)
+    return resp
+
+
+def signed_in_page(handler):
+    """A page for signed-in people: handler(request, tenant, session token);
+    everyone else goes to the sign-in page."""
+
+    @functools.wraps(handler)
+    async def page_handler(request: web.Request) -> web.Response:
+        session = await signed_in(request)
+        if session is None:
+            return redirect("/login")
+        return await handler(request, *session)
+
+    return page_handler
