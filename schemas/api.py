@@ -97,7 +97,7 @@ class SupplierList(Response):
     suppliers: list[SupplierOut]
 
 
-class Warning(Response):
+class ConnectionWarning(Response):
     code: ErrorCode
     title: str
     remedy: str
@@ -129,7 +129,7 @@ class ConnectionOut(Response):
     last_fetch_at: datetime | None
     next_fetch_at: datetime | None
     documents_collected: int
-    warning: Warning | None = Field(description="Set while a person must act")
+    warning: ConnectionWarning | None = Field(description="Set while a person must act")
     challenge: ChallengeOut | None
 
 

@@ -6,11 +6,11 @@ from adapters.portals.catalog import Catalog
 from schemas.api import (
     ChallengeOut,
     ConnectionOut,
+    ConnectionWarning,
     InboxItemOut,
     InvitationOut,
     SupplierOut,
     VariantOut,
-    Warning,
 )
 from schemas.errors import REMEDY, TITLE, ErrorCode
 from schemas.records import Connection, ConnectionStatus, InboxItem, Invitation
@@ -30,11 +30,11 @@ def state_of(conn: Connection, now: datetime) -> str:
     return conn.status.value
 
 
-def warning_of(conn: Connection) -> Warning | None:
+def warning_of(conn: Connection) -> ConnectionWarning | None:
     if conn.status is not ConnectionStatus.DISRUPTED or conn.last_error is None:
         return None
     code = ErrorCode(conn.last_error)
-    return Warning(
+    return ConnectionWarning(
         code=code, title=TITLE[code], remedy=conn.last_remedy or REMEDY[code]
     )
 
