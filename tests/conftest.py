@@ -127,6 +127,14 @@ class Web:
     keys: dict[str, str]  # tenant id -> API key
     names: dict[str, str]
 
+    async def add_tenant(self, tenant_id: str, name: str, settings) -> None:
+        """Another tenant, for a test whose documents must not meet alpha's (dedupe
+        is per tenant: the same account's files twice in one tenant are duplicates)."""
+        from infra.web import create_tenant
+
+        _, self.keys[tenant_id] = await create_tenant(settings, name, tenant_id)
+        self.names[tenant_id] = name
+
     def headers(self, tenant: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.keys[tenant]}"}
 

@@ -3,6 +3,7 @@ session reaches nothing of another's, and headers that keep links private."""
 
 import aiohttp
 
+from infra.settings import Settings
 from tests.e2e.api_helpers import body_for, connection_state
 
 
@@ -15,12 +16,14 @@ async def signed_in_session(web, tenant: str) -> aiohttp.ClientSession:
     return http
 
 
-async def test_sign_in_and_form_tokens_guard_every_change(web):
+async def test_sign_in_and_form_tokens_guard_every_change(web, stack):
+    settings = Settings(mongodb_uri=stack.mongodb_uri, mongodb_database=stack.db_name)
+    await web.add_tenant("gamma", "Gamma Ledgers", settings)
     body = body_for("parcelpoint/default", "depot-9", notify_email="p9@example.com")
-    status, conn = await web.call("alpha", "POST", "/v1/connections", json=body)
+    status, conn = await web.call("gamma", "POST", "/v1/connections", json=body)
     cid = conn["connection_id"]
-    await connection_state(web, "alpha", cid, lambda c: c["documents_collected"] > 0)
-    _, inbox = await web.call("alpha", "GET", f"/v1/inbox?connection_id={cid}")
+    await connection_state(web, "gamma", cid, lambda c: c["documents_collected"] > 0)
+    _, inbox = await web.call("gamma", "GET", f"/v1/inbox?connection_id={cid}")
     item = inbox["items"][0]["item_id"]
 
     async with aiohttp.ClientSession() as anonymous:
@@ -32,20 +35,20 @@ async def test_sign_in_and_form_tokens_guard_every_change(web):
         async with anonymous.post(web.url + "/login", data={"api_key": "bh_x"}) as r:
             assert r.status == 401 and "not valid" in await r.text()
 
-    alpha = await signed_in_session(web, "alpha")
+    gamma = await signed_in_session(web, "gamma")
     try:
-        async with alpha.get(web.url + "/") as resp:
+        async with gamma.get(web.url + "/") as resp:
             assert resp.status == 200 and cid in await resp.text()
             assert resp.headers["Referrer-Policy"] == "no-referrer"
             assert resp.headers["X-Frame-Options"] == "DENY"
-        async with alpha.post(web.url + f"/connections/{cid}/pause") as resp:
+        async with gamma.post(web.url + f"/connections/{cid}/pause") as resp:
             assert resp.status == 403  # no form token: not from our page
-        _, still = await web.call("alpha", "GET", f"/v1/connections/{cid}")
+        _, still = await web.call("gamma", "GET", f"/v1/connections/{cid}")
         assert still["state"] != "paused"
-        async with alpha.get(web.url + f"/files/{item}") as resp:
+        async with gamma.get(web.url + f"/files/{item}") as resp:
             assert resp.status == 200 and (await resp.read()).startswith(b"%PDF")
     finally:
-        await alpha.close()
+        await gamma.close()
 
     beta = await signed_in_session(web, "beta")
     try:
