@@ -7,6 +7,7 @@ from adapters.portals.catalog import Supplier, UnknownSupplier
 from adapters.portals.check import check_connection
 from adapters.vault.sealing import seal
 from adapters.web.errors import ApiError, check_failed
+from adapters.web.manage import NOT_DELETED
 from adapters.web.services import WebServices
 from schemas.api import ConnectionIn, LoginIn
 from schemas.envelope import new_id
@@ -19,8 +20,6 @@ from schemas.records import (
     SealedSecret,
     Tenant,
 )
-
-NOT_DELETED = frozenset(set(ConnectionStatus) - {ConnectionStatus.DELETED})
 
 
 def catalog_entry(
@@ -107,7 +106,7 @@ async def reconnect(
     sealed = await checked_login(svc, conn.supplier_id, conn.portal_variant, login)
     before = await svc.connections.change_status(
         connection_id,
-        allowed=NOT_DELETED,
+        allowed=NOT_DELETED,  # any state: a new login is always welcome
         to=ConnectionStatus.PENDING,  # until a fetch proves the new login
         now=svc.clock(),
         due=True,

@@ -110,13 +110,13 @@ async def connect_submit(
     return redirect("/?notice=connected")
 
 
-ACTIONS = {
-    "fetch": ("fetching", None),
-    "pause": ("paused", None),
-    "resume": ("resumed", None),
-    "delete": ("deleted", None),
-    "reconnect": ("reconnected", LoginIn),
-    "challenge": ("code-sent", ChallengeAnswerIn),
+ACTIONS = {  # form action -> (notice afterwards, form model, what it does)
+    "fetch": ("fetching", None, manage.fetch_now),
+    "pause": ("paused", None, manage.pause),
+    "resume": ("resumed", None, manage.resume),
+    "delete": ("deleted", None, manage.delete),
+    "reconnect": ("reconnected", LoginIn, connect.reconnect),
+    "challenge": ("code-sent", ChallengeAnswerIn, manage.answer_challenge),
 }
 
 
@@ -128,18 +128,13 @@ async def connection_action(
     action, cid = request.match_info["action"], request.match_info["connection_id"]
     if action not in ACTIONS:
         raise not_found("action")
-    notice, model = ACTIONS[action]
+    notice, model, act = ACTIONS[action]
     form = await form_of(request, token)
     try:
-        body = parsed(model, form) if model else None
-        if action == "reconnect":
-            await connect.reconnect(svc, tenant, cid, body)
-        elif action == "challenge":
-            await manage.answer_challenge(svc, tenant, cid, body)
+        if model is None:
+            await act(svc, tenant, cid)
         else:
-            await getattr(manage, {"fetch": "fetch_now"}.get(action, action))(
-                svc, tenant, cid
-            )
+            await act(svc, tenant, cid, parsed(model, form))
     except ApiError as err:
         return await suppliers_view(request, tenant, token, err.detail, err.status)
     return redirect(f"/?notice={notice}")
