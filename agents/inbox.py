@@ -27,6 +27,9 @@ def inbox_item(accepted: DocumentAccepted, conn: Connection) -> InboxItem:
         supplier_document_id=accepted.supplier_document_id,
         metadata=accepted.metadata,
         file=accepted.file,
+        facts=accepted.facts,
+        verdict=accepted.verdict,
+        duplicate_of=accepted.duplicate_of,
     )
 
 

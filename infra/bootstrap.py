@@ -11,6 +11,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from pymongo import AsyncMongoClient
 
+from adapters.documents.reader import DocumentReader
 from adapters.mail.smtp import SmtpMailer
 from adapters.portals.catalog import Catalog
 from adapters.portals.factory import CatalogPortalFactory
@@ -25,6 +26,7 @@ from adapters.web.services import WebServices
 from agents import dedupe, fetcher, inbox, notifier, scheduler
 from agents.fetch_policy import RetryBackoff
 from infra.settings import Settings
+from schemas.records import DedupeMode
 from schemas.topics import TOPIC_NAMES
 from streams.app import StreamSettings, create_app
 from streams.producer import KafkaPublisher
@@ -143,7 +145,27 @@ def build_worker(settings: Settings) -> faust.App:
         ),
         settings.scheduler_tick_seconds,
     )
-    dedupe.register(app, topics, runner("dedupe"), dedupe.DedupeHandler(documents))
+    tenants = MongoTenantStore(db)
+
+    async def dedupe_mode(tenant_id: str) -> DedupeMode:
+        tenant = await tenants.get(tenant_id)
+        return tenant.dedupe_mode if tenant else DedupeMode.AUTOMATIC
+
+    dedupe.register(
+        app,
+        topics,
+        runner("dedupe"),
+        dedupe.DedupeHandler(
+            documents,
+            GridFsFileStore(db),
+            DocumentReader(
+                settings.max_document_bytes,
+                [s.name for s in portals.catalog.all()],
+            ),
+            connections,
+            dedupe_mode,
+        ),
+    )
     inbox.register(
         app,
         topics,

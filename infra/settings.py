@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     fetch_retry_base_seconds: float = 60.0
     fetch_retry_cap_seconds: float = 6 * 3600.0
     fetch_retry_max_attempts: int = Field(5, ge=1)
+    max_document_bytes: int = Field(
+        20 * 1024 * 1024, ge=1024, description="Larger fetched files are rejected"
+    )
     layout_pause_threshold: int = Field(
         2, ge=1, description="Connections seeing a changed layout to pause a supplier"
     )

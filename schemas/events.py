@@ -11,6 +11,7 @@ from schemas.records import (
     ChallengeMedium,
     ConnectionStatus,
     ConnectorKind,
+    DocumentFacts,
     DocumentMetadata,
     FetchReason,
     FetchSchedule,
@@ -58,25 +59,53 @@ class DocumentFound(Event):
 
 
 class DocumentAccepted(Event):
-    """Dedupe found the document new (or flagged it); key: tenant_id."""
+    """Dedupe found the document new, or flagged it as a duplicate to post; key:
+    tenant_id. Version 2 added `facts` and the verdict `suspected_duplicate`."""
 
     TYPE: ClassVar[str] = "document-accepted"
+    VERSION: ClassVar[int] = 2
 
     document_id: str
     supplier_id: str
     supplier_document_id: str
     verdict: Verdict
-    duplicate_of: str | None = None
+    duplicate_of: str | None = Field(
+        default=None, description="The document it duplicates, when flagged"
+    )
     metadata: DocumentMetadata
     file: FileRef
+    facts: DocumentFacts | None = Field(
+        default=None, description="What the document itself says, with confidences"
+    )
+
+
+class DocumentRejected(Event):
+    """A fetched file is not a document we accept; never posted; key: tenant_id."""
+
+    TYPE: ClassVar[str] = "document-rejected"
+
+    supplier_id: str
+    supplier_document_id: str
+    file: FileRef
+    reason: str = Field(
+        description="empty, too_large, not_a_document, unreadable or encrypted"
+    )
+    detail: str = Field(description="The reason in plain words")
 
 
 class InboxPosted(Event):
-    """A document is in the tenant's inbox; key: tenant_id."""
+    """A document is in the tenant's inbox; key: tenant_id. Version 2: the item
+    carries the document's facts, its verdict and what it duplicates."""
 
     TYPE: ClassVar[str] = "inbox-posted"
+    VERSION: ClassVar[int] = 2
 
     item: InboxItem
+
+
+# New fields are optional with defaults: a version 1 event reads unchanged.
+UPCASTERS[("document-accepted", 1)] = lambda data: {**data, "version": 2}
+UPCASTERS[("inbox-posted", 1)] = lambda data: {**data, "version": 2}
 
 
 class AuthFailed(Event):

@@ -40,7 +40,14 @@ class DocumentKind(StrEnum):
 
 class Verdict(StrEnum):
     NEW = "new"
-    DUPLICATE = "duplicate"  # exact: same portal id or same bytes
+    DUPLICATE = "duplicate"  # exact: the same bytes as an earlier document
+    SUSPECTED_DUPLICATE = "suspected_duplicate"  # same supplier, number, total, date
+
+
+class DedupeMode(StrEnum):
+    AUTOMATIC = "automatic"  # drop exact duplicates, flag field matches
+    REVIEW = "review"  # flag every duplicate, drop none
+    OFF = "off"  # post everything (a portal document is still posted once)
 
 
 class ChallengeMedium(StrEnum):
@@ -84,6 +91,29 @@ class DocumentMetadata(Frozen):
     currency: str | None = None
 
 
+class Reading(Frozen):
+    """One fact read from a document: normalised text, and how sure the reader is."""
+
+    value: str | None = Field(
+        default=None, description="ISO date, decimal amount, upper-case currency"
+    )
+    confidence: float = Field(default=0.0, ge=0, le=1)
+
+
+class DocumentFacts(Frozen):
+    """What the document itself says (its text layer), field by field."""
+
+    supplier: Reading = Reading()
+    document_type: Reading = Reading()
+    number: Reading = Reading()
+    issue_date: Reading = Reading()
+    due_date: Reading = Reading()
+    currency: Reading = Reading()
+    total: Reading = Reading()
+    tax_total: Reading = Reading()
+    supplier_tax_id: Reading = Reading()
+
+
 class InboxItem(Frozen):
     """A document as the business's inbox holds it."""
 
@@ -96,6 +126,11 @@ class InboxItem(Frozen):
     supplier_document_id: str
     metadata: DocumentMetadata
     file: FileRef
+    facts: DocumentFacts | None = None
+    verdict: Verdict = Verdict.NEW
+    duplicate_of: str | None = Field(
+        default=None, description="The document this one duplicates, when flagged"
+    )
 
 
 class Credentials(Frozen):
@@ -143,6 +178,8 @@ class Connection(Frozen):
     disruption_id: str | None = None
     failed_attempts: int = 0  # consecutive transient failures
     documents_found: int = 0
+    rejected_documents: int = 0  # files that were not readable documents
+    last_rejection: str | None = None
     portal_session: SealedSecret | None = Field(
         default=None, description="Sealed portal cookies/tokens kept between runs"
     )
@@ -163,6 +200,7 @@ class Tenant(Frozen):
     name: str
     api_key_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     created_at: datetime
+    dedupe_mode: DedupeMode = DedupeMode.AUTOMATIC
 
 
 class Invitation(Frozen):

@@ -72,6 +72,16 @@ class InMemoryConnectionStore:
         self._set(conn, **changes)
         return conn
 
+    async def record_rejection(
+        self, connection_id: str, reason: str, at: datetime
+    ) -> None:
+        if (conn := self.rows.get(connection_id)) is not None:
+            self._set(
+                conn,
+                rejected_documents=conn.rejected_documents + 1,
+                last_rejection=reason,
+            )
+
     async def request_fetch(self, connection_id: str, now: datetime) -> bool:
         conn = self.rows.get(connection_id)
         if conn is None or conn.status not in ACTIVE:
@@ -283,11 +293,28 @@ class InMemoryDocumentStore:
     async def find_new_by_sha(
         self, tenant_id: str, sha256: str
     ) -> DocumentRecord | None:
-        for rec in self.rows.values():
-            if (rec.tenant_id, rec.sha256, rec.verdict) == (
-                tenant_id,
-                sha256,
-                Verdict.NEW,
+        return self._original(tenant_id, lambda r: r.sha256 == sha256)
+
+    async def find_new_by_key(
+        self, tenant_id: str, strong_key: str
+    ) -> DocumentRecord | None:
+        return self._original(tenant_id, lambda r: r.strong_key == strong_key)
+
+    async def find_new_by_weak_key(
+        self, tenant_id: str, weak_key: str, numberless_only: bool
+    ) -> DocumentRecord | None:
+        return self._original(
+            tenant_id,
+            lambda r: r.weak_key == weak_key and not (numberless_only and r.has_number),
+        )
+
+    def _original(self, tenant_id: str, matches) -> DocumentRecord | None:
+        for rec in sorted(self.rows.values(), key=lambda r: r.created_at):
+            if (
+                rec.tenant_id == tenant_id
+                and rec.verdict is Verdict.NEW
+                and rec.rejection is None
+                and matches(rec)
             ):
                 return rec
         return None

@@ -87,6 +87,14 @@ class MongoConnectionStore:
         )
         return from_doc(before)
 
+    async def record_rejection(
+        self, connection_id: str, reason: str, at: datetime
+    ) -> None:
+        await self._c.update_one(
+            {"_id": connection_id},
+            {"$inc": {"rejected_documents": 1}, "$set": {"last_rejection": reason}},
+        )
+
     async def request_fetch(self, connection_id: str, now: datetime) -> bool:
         result = await self._c.update_one(
             {"_id": connection_id, "status": {"$in": ACTIVE}},

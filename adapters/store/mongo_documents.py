@@ -23,15 +23,31 @@ class MongoDocumentStore:
     async def find_new_by_sha(
         self, tenant_id: str, sha256: str
     ) -> DocumentRecord | None:
-        doc = await self._c.find_one(
-            {"tenant_id": tenant_id, "sha256": sha256, "verdict": Verdict.NEW.value}
-        )
+        return await self._original({"tenant_id": tenant_id, "sha256": sha256})
+
+    async def find_new_by_key(
+        self, tenant_id: str, strong_key: str
+    ) -> DocumentRecord | None:
+        return await self._original({"tenant_id": tenant_id, "strong_key": strong_key})
+
+    async def find_new_by_weak_key(
+        self, tenant_id: str, weak_key: str, numberless_only: bool
+    ) -> DocumentRecord | None:
+        query = {"tenant_id": tenant_id, "weak_key": weak_key}
+        if numberless_only:
+            query["has_number"] = False
+        return await self._original(query)
+
+    async def _original(self, query: dict) -> DocumentRecord | None:
+        """The first accepted (new, readable) document matching the query."""
+        query |= {"verdict": Verdict.NEW.value, "rejection": None}
+        doc = await self._c.find_one(query, sort=[("created_at", 1)])
         return _record(doc)
 
     async def insert(self, record: DocumentRecord) -> bool:
-        doc = record.model_dump()
+        doc = record.model_dump(mode="json")
         doc["_id"] = doc.pop("document_id")
-        doc["verdict"] = record.verdict.value
+        doc["created_at"] = record.created_at
         try:
             await self._c.insert_one(doc)
         except DuplicateKeyError:

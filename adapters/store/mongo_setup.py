@@ -24,3 +24,6 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
     await db["invitations"].create_index([("tenant_id", 1), ("created_at", -1)])
     await db["inbox"].create_index([("tenant_id", 1), ("connection_id", 1)])
     await db["notifications"].create_index("remind_at", sparse=True)
+    # Layer 3 of dedupe: the normalised fields, per tenant.
+    await db["documents"].create_index([("tenant_id", 1), ("strong_key", 1)])
+    await db["documents"].create_index([("tenant_id", 1), ("weak_key", 1)])

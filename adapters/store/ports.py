@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from schemas.records import (
     Connection,
     ConnectionStatus,
+    DocumentFacts,
     FileRef,
     InboxItem,
     PendingChallenge,
@@ -29,8 +30,14 @@ class DocumentRecord(BaseModel):
     sha256: str
     verdict: Verdict
     duplicate_of: str | None = None
-    accepted_sent: bool = False
+    accepted_sent: bool = False  # the outcome (accepted or rejected) was published
     created_at: datetime
+    facts: DocumentFacts | None = None
+    strong_key: str | None = None  # supplier, kind, number, total, currency, date
+    weak_key: str | None = None  # the same without the number
+    has_number: bool = False
+    post: bool = True  # False: an exact duplicate dropped in automatic mode
+    rejection: str | None = None  # why the file is not a document we accept
 
 
 class Delivery(StrEnum):
@@ -64,6 +71,11 @@ class ConnectionStore(Protocol):
         any run in flight. due: fetch at the next chance. credentials: a new login,
         which also forgets the disruption and the portal session. The state before,
         or None if the status was not allowed."""
+
+    async def record_rejection(
+        self, connection_id: str, reason: str, at: datetime
+    ) -> None:
+        """A fetched file was not a document: count it and keep the last reason."""
 
     async def request_fetch(self, connection_id: str, now: datetime) -> bool:
         """Make an active connection due now; False if it is not active."""
@@ -172,6 +184,17 @@ class DocumentStore(Protocol):
         self, tenant_id: str, sha256: str
     ) -> DocumentRecord | None:
         """The tenant's first accepted document with these bytes, if any."""
+
+    async def find_new_by_key(
+        self, tenant_id: str, strong_key: str
+    ) -> DocumentRecord | None:
+        """The tenant's first accepted document with these fields, if any."""
+
+    async def find_new_by_weak_key(
+        self, tenant_id: str, weak_key: str, numberless_only: bool
+    ) -> DocumentRecord | None:
+        """The same without the number; numberless_only: only originals that lack
+        one (two different numbers are two documents)."""
 
     async def insert(self, record: DocumentRecord) -> bool: ...
 

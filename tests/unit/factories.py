@@ -2,6 +2,11 @@
 
 from datetime import UTC, date, datetime
 
+from adapters.store.memory import (
+    InMemoryConnectionStore,
+    InMemoryDocumentStore,
+    InMemoryFileStore,
+)
 from schemas.events import ConnectionCreated, DocumentFound
 from schemas.records import (
     ConnectorKind,
@@ -41,3 +46,35 @@ def found(doc_id: str = "inv-1", sha: str = "a", **kw) -> DocumentFound:
 
 async def drain(outgoing) -> list:
     return [out async for out in outgoing]
+
+
+class PlainFiles(InMemoryFileStore):
+    """Every sha256 holds a one-line PDF with no facts: only bytes and portal ids
+    can match, as before documents were read."""
+
+    async def get(self, sha256: str) -> bytes | None:
+        return self.blobs.get(sha256) or plain_pdf()
+
+
+def plain_pdf() -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.cell(0, 8, "A letter without an amount.")
+    return bytes(pdf.output())
+
+
+def dedupe_handler(documents=None, files=None, connections=None, mode_of=None):
+    from adapters.documents.reader import DocumentReader
+    from agents.dedupe import DedupeHandler, automatic
+
+    return DedupeHandler(
+        documents if documents is not None else InMemoryDocumentStore(),
+        files if files is not None else PlainFiles(),
+        DocumentReader(1024 * 1024, ["Northwind Energy"]),
+        connections if connections is not None else InMemoryConnectionStore(),
+        mode_of or automatic,
+        clock=lambda: NOW,
+    )

@@ -9,18 +9,18 @@ from adapters.store.memory import (
     InMemoryInboxStore,
     InMemoryNotificationStore,
 )
-from agents.dedupe import DedupeHandler, document_id_for
+from agents.dedupe import document_id_for
 from agents.inbox import InboxHandler
 from agents.notifier import NotifierHandler
 from agents.scheduler import SchedulePolicy, new_connection
 from schemas.errors import REMEDY, TITLE, ErrorCode
 from schemas.events import AuthFailed, DocumentAccepted
 from schemas.records import ConnectionStatus, Verdict
-from tests.unit.factories import NOW, created, drain, found
+from tests.unit.factories import NOW, created, dedupe_handler, drain, found
 
 
 async def test_new_documents_are_accepted_once_per_portal_id():
-    docs = DedupeHandler(InMemoryDocumentStore(), clock=lambda: NOW)
+    docs = dedupe_handler()
     first = await drain(docs.on_document_found(found("inv-1", "a")))
     assert [o.event.verdict for o in first] == [Verdict.NEW]
     assert first[0].event.document_id == document_id_for(found("inv-1", "a"))
@@ -28,7 +28,7 @@ async def test_new_documents_are_accepted_once_per_portal_id():
 
 
 async def test_same_bytes_under_another_id_is_a_duplicate():
-    docs = DedupeHandler(InMemoryDocumentStore(), clock=lambda: NOW)
+    docs = dedupe_handler()
     await drain(docs.on_document_found(found("inv-1", "a")))
     assert (
         await drain(docs.on_document_found(found("inv-2", "a", connection_id="c2")))
@@ -38,7 +38,7 @@ async def test_same_bytes_under_another_id_is_a_duplicate():
 
 
 async def test_same_bytes_in_another_tenant_is_new():
-    docs = DedupeHandler(InMemoryDocumentStore(), clock=lambda: NOW)
+    docs = dedupe_handler()
     await drain(docs.on_document_found(found("inv-1", "a")))
     other = await drain(
         docs.on_document_found(found("inv-1", "a", tenant_id="t2", connection_id="c9"))
@@ -48,7 +48,7 @@ async def test_same_bytes_in_another_tenant_is_new():
 
 async def test_an_unconfirmed_acceptance_is_sent_again():
     store = InMemoryDocumentStore()
-    docs = DedupeHandler(store, clock=lambda: NOW)
+    docs = dedupe_handler(store)
     stream = docs.on_document_found(found("inv-1", "a"))
     await anext(stream)  # crash after publishing, before the record is marked sent
     assert len(await drain(docs.on_document_found(found("inv-1", "a")))) == 1
@@ -56,7 +56,7 @@ async def test_an_unconfirmed_acceptance_is_sent_again():
 
 async def accepted() -> DocumentAccepted:
     """What dedupe emits for a new document: made by the handler, not by hand."""
-    out = await drain(DedupeHandler(InMemoryDocumentStore()).on_document_found(found()))
+    out = await drain(dedupe_handler().on_document_found(found()))
     return out[0].event
 
 

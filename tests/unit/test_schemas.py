@@ -73,6 +73,7 @@ def test_every_contract_topic_has_a_schema_file():
         "fetch-requested",
         "document-found",
         "document-accepted",
+        "document-rejected",
         "inbox-posted",
         "challenge-required",
         "challenge-answered",

@@ -1,0 +1,1 @@
+"""Fetched files: checked to be documents, then read into facts with confidences."""

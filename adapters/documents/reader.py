@@ -1,0 +1,81 @@
+"""The DocumentReader: is this file a document we accept, and what does it say?
+
+Files are recognised by their bytes, not by the name or type a portal claims."""
+
+import io
+import logging
+
+from pypdf import PdfReader
+
+from adapters.documents.facts import read_facts
+from schemas.records import DocumentFacts
+
+logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings carry no secrets,
+# but a broken PDF would fill the worker log with them
+
+MAX_PAGES = 20  # invoices are short; a 500-page file is not read in full
+IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+class RejectedFile(Exception):
+    """Not a document we accept: code (empty, too_large, not_a_document, unreadable,
+    encrypted) and a reason in plain words."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code, self.detail = code, detail
+
+
+def content_type(data: bytes) -> str:
+    if data.startswith(b"%PDF-") or data[:1024].lstrip().startswith(b"%PDF-"):
+        return "application/pdf"
+    for magic, kind in IMAGE_TYPES.items():
+        if data.startswith(magic):
+            return kind
+    raise RejectedFile("not_a_document", f"not a PDF or an image ({_start(data)})")
+
+
+def _start(data: bytes) -> str:
+    head = data[:16]
+    if head.lstrip().lower().startswith((b"<!doctype", b"<html")):
+        return "it is an HTML page"
+    return f"it starts with {head[:8]!r}"
+
+
+def pdf_text(data: bytes) -> str:
+    try:
+        pdf = PdfReader(io.BytesIO(data))
+        if pdf.is_encrypted and not pdf.decrypt(""):
+            raise RejectedFile("encrypted", "the PDF is password-protected")
+        pages = pdf.pages[:MAX_PAGES]
+        return "\n".join(page.extract_text() or "" for page in pages)
+    except RejectedFile:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parse failure of a foreign file
+        # means the same to us: it cannot be read. A bug here would show as every
+        # file unreadable, which the tests and the benchmark would catch.
+        detail = f"{type(exc).__name__}: {exc}"[:200]
+        raise RejectedFile(
+            "unreadable", f"the PDF cannot be opened ({detail})"
+        ) from None
+
+
+class DocumentReader:
+    def __init__(self, max_bytes: int, known_suppliers: list[str] = ()) -> None:
+        self.max_bytes, self.known_suppliers = max_bytes, list(known_suppliers)
+
+    def check_size(self, size: int) -> None:
+        if size == 0:
+            raise RejectedFile("empty", "the file is empty")
+        if size > self.max_bytes:
+            raise RejectedFile(
+                "too_large",
+                f"the file is {size} bytes, over the limit of {self.max_bytes}",
+            )
+
+    def read(self, data: bytes) -> DocumentFacts:
+        """The facts of an accepted file; RejectedFile says why it is not one."""
+        self.check_size(len(data))
+        if content_type(data) != "application/pdf":
+            return DocumentFacts()  # an image: accepted, nothing to read without OCR
+        return read_facts(pdf_text(data), self.known_suppliers)

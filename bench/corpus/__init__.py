@@ -1,0 +1,1 @@
+"""A labelled corpus of supplier documents for the dedupe and extraction benchmark."""
