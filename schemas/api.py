@@ -12,9 +12,12 @@ from schemas.records import (
     ChallengeMedium,
     ConnectionStatus,
     ConnectorKind,
+    DedupeMode,
+    DocumentFacts,
     DocumentMetadata,
     FileRef,
     InvitationStatus,
+    Verdict,
 )
 
 
@@ -73,6 +76,13 @@ class InvitationIn(Request):
     schedule_hours: float = Field(default=168.0, ge=1, le=24 * 31)
 
 
+class SettingsIn(Request):
+    dedupe_mode: DedupeMode = Field(
+        description="automatic: drop exact duplicates, flag field matches; review: "
+        "flag every duplicate; off: post everything"
+    )
+
+
 # --- responses ----------------------------------------------------------------------
 
 
@@ -129,6 +139,8 @@ class ConnectionOut(Response):
     last_fetch_at: datetime | None
     next_fetch_at: datetime | None
     documents_collected: int
+    rejected_documents: int = Field(description="Fetched files that were not documents")
+    last_rejection: str | None = Field(description="Why the last one was rejected")
     warning: ConnectionWarning | None = Field(description="Set while a person must act")
     challenge: ChallengeOut | None
 
@@ -151,6 +163,9 @@ class InboxItemOut(Response):
     supplier_document_id: str
     metadata: DocumentMetadata
     file: FileRef
+    facts: DocumentFacts | None = Field(description="What the document says")
+    verdict: Verdict
+    duplicate_of: str | None = Field(description="The item it duplicates, if flagged")
     download_url: str
 
 
@@ -179,6 +194,12 @@ class InvitationOut(Response):
 
 class InvitationList(Response):
     invitations: list[InvitationOut]
+
+
+class SettingsOut(Response):
+    tenant_id: str
+    name: str
+    dedupe_mode: DedupeMode
 
 
 class FieldError(Response):

@@ -16,6 +16,7 @@ from infra.local.worker import start_api, start_worker
 from tests.backends import chosen_backend, describe, services
 
 BACKEND = chosen_backend()
+MAX_DOCUMENT_BYTES = 200_000  # the worker's limit in tests: bigger files are rejected
 
 
 def pytest_report_header(config):
@@ -91,6 +92,7 @@ def stack(service_addresses, tmp_path_factory):
         "reminder_after_days": str(10 / 86400),
         "reminder_limit": "2",
         "public_url": f"http://127.0.0.1:{api_port}",
+        "max_document_bytes": str(MAX_DOCUMENT_BYTES),
     }
     worker = start_worker(settings, log)
     try:

@@ -5,7 +5,7 @@ from datetime import datetime
 from pymongo.asynchronous.database import AsyncDatabase
 
 from adapters.store.mongo_models import load
-from schemas.records import Invitation, InvitationStatus, Tenant
+from schemas.records import DedupeMode, Invitation, InvitationStatus, Tenant
 
 INVITATION_TIMES = ("created_at", "expires_at", "completed_at")
 
@@ -24,6 +24,11 @@ class MongoTenantStore:
     async def by_key(self, api_key_sha256: str) -> Tenant | None:
         doc = await self._tenants.find_one({"api_key_sha256": api_key_sha256})
         return load(Tenant, "tenant_id", doc)
+
+    async def set_dedupe_mode(self, tenant_id: str, mode: DedupeMode) -> None:
+        await self._tenants.update_one(
+            {"_id": tenant_id}, {"$set": {"dedupe_mode": mode.value}}
+        )
 
     async def get(self, tenant_id: str) -> Tenant | None:
         return load(

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Protocol
 
-from schemas.records import Invitation, Tenant
+from schemas.records import DedupeMode, Invitation, Tenant
 
 
 class TenantStore(Protocol):
@@ -13,6 +13,8 @@ class TenantStore(Protocol):
         """Insert, or replace the tenant with this id (a new API key)."""
 
     async def by_key(self, api_key_sha256: str) -> Tenant | None: ...
+
+    async def set_dedupe_mode(self, tenant_id: str, mode: DedupeMode) -> None: ...
 
     async def get(self, tenant_id: str) -> Tenant | None: ...
 

@@ -17,6 +17,7 @@ from schemas.api import (
     InboxPage,
     InvitationList,
     InvitationOut,
+    SettingsOut,
     SupplierList,
     SupplierOut,
 )
@@ -125,3 +126,19 @@ async def revoke_invitation(call: Call) -> InvitationOut:
     if not await call.svc.invitations.revoke(call.tenant.tenant_id, inv.invitation_id):
         raise ApiError(409, "conflict", "only a pending invitation can be withdrawn")
     return invitation_out(await _invitation(call), call.svc.clock())
+
+
+# --- settings -----------------------------------------------------------------------
+
+
+async def get_settings(call: Call) -> SettingsOut:
+    t = call.tenant
+    return SettingsOut(tenant_id=t.tenant_id, name=t.name, dedupe_mode=t.dedupe_mode)
+
+
+async def update_settings(call: Call) -> SettingsOut:
+    await call.svc.tenants.set_dedupe_mode(call.tenant.tenant_id, call.body.dedupe_mode)
+    t = call.tenant
+    return SettingsOut(
+        tenant_id=t.tenant_id, name=t.name, dedupe_mode=call.body.dedupe_mode
+    )

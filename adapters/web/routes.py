@@ -7,11 +7,13 @@ from adapters.web.api import (
     create_invitation,
     download_file,
     get_invitation,
+    get_settings,
     get_supplier,
     list_inbox,
     list_invitations,
     list_suppliers,
     revoke_invitation,
+    update_settings,
 )
 from adapters.web.api_connections import (
     answer_challenge,
@@ -35,6 +37,8 @@ from schemas.api import (
     InvitationList,
     InvitationOut,
     LoginIn,
+    SettingsIn,
+    SettingsOut,
     SupplierList,
     SupplierOut,
 )
@@ -200,5 +204,23 @@ ROUTES = [
         response=InvitationOut,
         errors=(404, 409),
         tags=("invitations",),
+    ),
+    Route(
+        "GET",
+        "/v1/settings",
+        get_settings,
+        "The tenant's settings: how duplicates are handled",
+        response=SettingsOut,
+        tags=("settings",),
+    ),
+    Route(
+        "PUT",
+        "/v1/settings",
+        update_settings,
+        "Change how duplicates are handled (automatic, review, off)",
+        body=SettingsIn,
+        response=SettingsOut,
+        errors=(400, 413, 415),
+        tags=("settings",),
     ),
 ]

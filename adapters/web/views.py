@@ -63,6 +63,8 @@ def connection_out(
         last_fetch_at=conn.last_fetch_at,
         next_fetch_at=conn.next_check_at if conn.status in ACTIVE else None,
         documents_collected=collected,
+        rejected_documents=conn.rejected_documents,
+        last_rejection=conn.last_rejection,
         warning=warning_of(conn),
         challenge=ChallengeOut(
             challenge_id=ch.challenge_id,

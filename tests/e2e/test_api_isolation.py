@@ -9,6 +9,7 @@ from tests.e2e.api_helpers import body_for, connection_state
 BODIES = {
     "LoginIn": {"login": "someone", "password": "guess"},
     "ChallengeAnswerIn": {"challenge_id": "c1", "code": "123456"},
+    "SettingsIn": {"dedupe_mode": "automatic"},
 }
 
 
