@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench schemas docs screenshots browser clean
+.PHONY: run test lint format bench corpus schemas docs screenshots browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ docs: $(STAMP)
 	$(BIN)/python -m infra.demo_portal.describe
 	$(BIN)/python -m adapters.web.openapi
 
+# The labelled document corpus (PDFs and labels.json), for a look at what the
+# benchmark reads; the benchmark makes its own in a temporary folder.
+corpus: $(STAMP)
+	$(BIN)/python -m bench.corpus.generate .billhound/corpus
+
 screenshots: $(STAMP) browser
 	BILLHOUND_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/e2e/test_browser.py
 
@@ -49,6 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.pipeline_latency
 	$(BIN)/python -m bench.portal_engines
 	$(BIN)/python -m bench.api_connect
+	$(BIN)/python -m bench.dedupe_corpus
 
 clean:
 	rm -rf $(VENV) .billhound .pytest_cache

@@ -341,3 +341,24 @@ async def test_reminders_come_due_and_stop_at_the_limit(stores):
         await notes.claim_reminders(later + timedelta(days=9), timedelta(days=1), 2)
         == []
     )
+
+
+async def test_field_keys_find_the_original_and_skip_rejected_files(stores):
+    docs = stores["documents"]
+    first = record("d1", sha="a").model_copy(
+        update={"strong_key": "s|1", "weak_key": "w", "has_number": True}
+    )
+    bad = record("d0", sha="b", supplier_id="inv-0").model_copy(
+        update={"strong_key": "s|1", "weak_key": "w", "rejection": "empty: no bytes"}
+    )
+    bare = record("d2", sha="c", supplier_id="inv-2").model_copy(
+        update={"weak_key": "w2", "has_number": False}
+    )
+    for rec in (bad, first, bare):
+        assert await docs.insert(rec)
+    assert (await docs.find_new_by_key("t1", "s|1")).document_id == "d1"
+    assert await docs.find_new_by_key("t2", "s|1") is None
+    assert (await docs.find_new_by_weak_key("t1", "w", False)).document_id == "d1"
+    assert await docs.find_new_by_weak_key("t1", "w", True) is None  # it has a number
+    assert (await docs.find_new_by_weak_key("t1", "w2", True)).document_id == "d2"
+    assert await docs.find_new_by_sha("t1", "b" * 64) is None  # rejected: no original

@@ -95,7 +95,11 @@ async def test_a_sent_code_is_mailed_and_answered_through_the_api(web, stack):
     answer_body = {"challenge_id": waiting["challenge"]["challenge_id"], "code": code}
     status, _ = await web.call("alpha", "POST", path + "/challenge", json=answer_body)
     assert status == 202
+    # The code is spent once the resumed run finishes, with its documents posted.
     done = await connection_state(
-        web, "alpha", cid, lambda c: c["documents_collected"] > 0
+        web,
+        "alpha",
+        cid,
+        lambda c: c["documents_collected"] > 0 and c["state"] == "connected",
     )
     assert done["challenge"] is None
