@@ -6,7 +6,6 @@ Prints precision and recall of duplicate detection, what each kind of copy gets,
 merges on the near-misses, and the accuracy of every extracted field."""
 
 import asyncio
-import hashlib
 import json
 import tempfile
 import time
@@ -20,7 +19,7 @@ from adapters.store.memory import (
     InMemoryDocumentStore,
     InMemoryFileStore,
 )
-from agents.dedupe import DedupeHandler
+from agents.dedupe import DedupeHandler, document_id_for
 from bench.corpus.generate import SUPPLIERS, generate
 from schemas.events import DocumentFound
 from schemas.records import DocumentMetadata, FileRef, Verdict
@@ -65,8 +64,8 @@ async def run(corpus: Path) -> dict:
             ),
             file=FileRef(sha256=ref.sha256, size=len(data), filename=item["file"]),
         )
-        out = [o async for o in handler.on_document_found(found)]
-        record = await documents.get(out[0].event.document_id if out else _id(found))
+        _ = [o async for o in handler.on_document_found(found)]
+        record = await documents.get(document_id_for(found))
         role = item["role"].split(":")[0]
         truly_copy = item["group"] in seen_groups
         seen_groups.add(item["group"])
@@ -86,11 +85,6 @@ async def run(corpus: Path) -> dict:
         "n": len(labels),
         "took": took,
     }
-
-
-def _id(found: DocumentFound) -> str:
-    key = f"{found.tenant_id}/{found.connection_id}/{found.supplier_document_id}"
-    return "doc_" + hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def report(r: dict) -> None:
