@@ -50,15 +50,22 @@ async def create_tenant(
     """A tenant with a new API key (replacing the key of an existing tenant_id).
     The key is returned once; only its sha256 is stored."""
     key = new_api_key()
-    tenant = Tenant(
-        tenant_id=tenant_id or new_id(),
-        name=name,
-        api_key_sha256=sha256_hex(key),
-        created_at=utcnow(),
-    )
     client = mongo_client(settings)
     try:
-        await MongoTenantStore(client[settings.mongodb_database]).save(tenant)
+        store = MongoTenantStore(client[settings.mongodb_database])
+        existing = await store.get(tenant_id) if tenant_id else None
+        if existing is not None:  # a new key; everything else the tenant keeps
+            tenant = existing.model_copy(
+                update={"name": name, "api_key_sha256": sha256_hex(key)}
+            )
+        else:
+            tenant = Tenant(
+                tenant_id=tenant_id or new_id(),
+                name=name,
+                api_key_sha256=sha256_hex(key),
+                created_at=utcnow(),
+            )
+        await store.save(tenant)
     finally:
         await client.close()
     return tenant, key
