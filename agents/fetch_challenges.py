@@ -26,7 +26,11 @@ class ChallengeSteps:
     ) -> AsyncIterator[Outgoing]:
         conn = await self.connections.get(answer.connection_id)
         pending = conn.challenge if conn is not None else None
-        if pending is None or pending.challenge_id != answer.challenge_id:
+        if (
+            pending is None
+            or pending.challenge_id != answer.challenge_id
+            or conn.tenant_id != answer.tenant_id  # only its own tenant may answer
+        ):
             log.info(
                 "answer to challenge %s ignored: none waiting", answer.challenge_id
             )
@@ -39,6 +43,11 @@ class ChallengeSteps:
             return
         code = str(self.vault.unseal_data(answer.code).get("code", "")).strip()
         state = conn.portal_session
+        lease = self.clock() + timedelta(seconds=self.schedule.lease_seconds)
+        if not await self.connections.take_challenge(
+            conn.connection_id, pending.challenge_id, lease
+        ):
+            return  # answered twice: the first answer is in use
 
         async def answer_code(portal, credentials) -> None:
             if state is not None:

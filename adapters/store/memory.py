@@ -167,6 +167,17 @@ class InMemoryConnectionStore:
             if c.challenge is not None and c.challenge.expires_at < now
         ]
 
+    async def take_challenge(
+        self, connection_id: str, challenge_id: str, lease_until: datetime
+    ) -> bool:
+        conn = self.rows.get(connection_id)
+        if conn is None or conn.challenge is None:
+            return False
+        if conn.challenge.challenge_id != challenge_id:
+            return False
+        self._set(conn, challenge=None, run_lease_until=lease_until)
+        return True
+
     async def touch_run(self, connection_id: str, run_id: str, until: datetime) -> bool:
         conn = self._owned(connection_id, run_id)
         if conn is not None:

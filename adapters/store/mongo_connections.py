@@ -191,6 +191,15 @@ class MongoConnectionStore:
         cursor = self._c.find({"challenge.expires_at": {"$lt": now}})
         return [c for doc in await cursor.to_list(None) if (c := from_doc(doc))]
 
+    async def take_challenge(
+        self, connection_id: str, challenge_id: str, lease_until: datetime
+    ) -> bool:
+        result = await self._c.update_one(
+            {"_id": connection_id, "challenge.challenge_id": challenge_id},
+            {"$set": {"challenge": None, "run_lease_until": lease_until}},
+        )
+        return result.modified_count == 1
+
     async def touch_run(self, connection_id: str, run_id: str, until: datetime) -> bool:
         result = await self._c.update_one(
             {"_id": connection_id, "run_id": run_id},

@@ -117,6 +117,11 @@ class ConnectionStore(Protocol):
 
     async def expired_challenges(self, now: datetime) -> list[Connection]: ...
 
+    async def take_challenge(
+        self, connection_id: str, challenge_id: str, lease_until: datetime
+    ) -> bool:
+        """The code came: the challenge is spent (once) and the run goes on."""
+
     async def touch_run(
         self, connection_id: str, run_id: str, until: datetime
     ) -> bool: ...

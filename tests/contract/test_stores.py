@@ -223,6 +223,13 @@ async def test_a_run_waits_for_a_code_and_expires(stores):
     assert await store.expired_challenges(NOW) == []
     expired = await store.expired_challenges(NOW + timedelta(minutes=5, seconds=1))
     assert [c.connection_id for c in expired] == ["a"]
+    later = NOW + timedelta(minutes=30)
+    assert not await store.take_challenge("a", "other", later)
+    assert await store.take_challenge("a", "ch1", later)  # the code came, once
+    assert not await store.take_challenge("a", "ch1", later)
+    taken = await store.get("a")
+    assert taken.challenge is None and taken.run_id == "r1"
+    assert taken.run_lease_until == later
     await store.finish_run(
         "a",
         "r1",
