@@ -14,11 +14,8 @@ from datetime import date
 from pathlib import Path
 
 from adapters.documents.reader import DocumentReader
-from adapters.store.memory import (
-    InMemoryConnectionStore,
-    InMemoryDocumentStore,
-    InMemoryFileStore,
-)
+from adapters.store.memory import InMemoryConnectionStore
+from adapters.store.memory_records import InMemoryDocumentStore, InMemoryFileStore
 from agents.dedupe import DedupeHandler, document_id_for
 from bench.corpus.generate import SUPPLIERS, generate
 from schemas.events import DocumentFound

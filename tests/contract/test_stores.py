@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from pymongo import AsyncMongoClient
 
-from adapters.store import memory
+from adapters.store import memory, memory_records
 from adapters.store.mongo_connections import MongoConnectionStore
 from adapters.store.mongo_documents import GridFsFileStore, MongoDocumentStore
 from adapters.store.mongo_inbox import MongoInboxStore, MongoNotificationStore
@@ -26,10 +26,10 @@ from tests.unit.factories import NOW, created, found
 
 MEMORY = {
     "connections": memory.InMemoryConnectionStore,
-    "documents": memory.InMemoryDocumentStore,
-    "files": memory.InMemoryFileStore,
-    "inbox": memory.InMemoryInboxStore,
-    "notifications": memory.InMemoryNotificationStore,
+    "documents": memory_records.InMemoryDocumentStore,
+    "files": memory_records.InMemoryFileStore,
+    "inbox": memory_records.InMemoryInboxStore,
+    "notifications": memory_records.InMemoryNotificationStore,
     "suppliers": memory.InMemorySupplierStore,
 }
 MONGO = {

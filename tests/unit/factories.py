@@ -2,11 +2,8 @@
 
 from datetime import UTC, date, datetime
 
-from adapters.store.memory import (
-    InMemoryConnectionStore,
-    InMemoryDocumentStore,
-    InMemoryFileStore,
-)
+from adapters.store.memory import InMemoryConnectionStore
+from adapters.store.memory_records import InMemoryDocumentStore, InMemoryFileStore
 from schemas.events import ConnectionCreated, DocumentFound
 from schemas.records import (
     ConnectorKind,

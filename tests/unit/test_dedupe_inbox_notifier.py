@@ -3,8 +3,8 @@
 from datetime import timedelta
 
 from adapters.mail.smtp import Mail
-from adapters.store.memory import (
-    InMemoryConnectionStore,
+from adapters.store.memory import InMemoryConnectionStore
+from adapters.store.memory_records import (
     InMemoryDocumentStore,
     InMemoryInboxStore,
     InMemoryNotificationStore,

@@ -16,12 +16,8 @@ from adapters.portals.protocol import (
     RateLimited,
     WrongChallengeCode,
 )
-from adapters.store.memory import (
-    InMemoryConnectionStore,
-    InMemoryDocumentStore,
-    InMemoryFileStore,
-    InMemorySupplierStore,
-)
+from adapters.store.memory import InMemoryConnectionStore, InMemorySupplierStore
+from adapters.store.memory_records import InMemoryDocumentStore, InMemoryFileStore
 from adapters.vault.ports import UnsealError
 from agents.fetch_policy import (
     FailureAction,

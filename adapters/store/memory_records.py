@@ -1,0 +1,182 @@
+"""In-memory stores of documents, files, inbox items and notifications: for unit tests
+of handlers and the benchmark, held to the same contracts as MongoDB."""
+
+import hashlib
+from datetime import datetime, timedelta
+
+from adapters.store.ports import Delivery, DocumentRecord, Reminder, parse_inbox_cursor
+from schemas.records import FileRef, InboxItem, Verdict
+
+
+class InMemoryDocumentStore:
+    def __init__(self) -> None:
+        self.rows: dict[str, DocumentRecord] = {}
+
+    async def get(self, document_id: str) -> DocumentRecord | None:
+        return self.rows.get(document_id)
+
+    async def find_new_by_sha(
+        self, tenant_id: str, sha256: str
+    ) -> DocumentRecord | None:
+        return self._original(tenant_id, lambda r: r.sha256 == sha256)
+
+    async def find_new_by_key(
+        self, tenant_id: str, strong_key: str
+    ) -> DocumentRecord | None:
+        return self._original(tenant_id, lambda r: r.strong_key == strong_key)
+
+    async def find_new_by_weak_key(
+        self, tenant_id: str, weak_key: str, numberless_only: bool
+    ) -> DocumentRecord | None:
+        return self._original(
+            tenant_id,
+            lambda r: r.weak_key == weak_key and not (numberless_only and r.has_number),
+        )
+
+    def _original(self, tenant_id: str, matches) -> DocumentRecord | None:
+        for rec in sorted(self.rows.values(), key=lambda r: r.created_at):
+            if (
+                rec.tenant_id == tenant_id
+                and rec.verdict is Verdict.NEW
+                and rec.rejection is None
+                and matches(rec)
+            ):
+                return rec
+        return None
+
+    async def insert(self, record: DocumentRecord) -> bool:
+        key = (record.connection_id, record.supplier_document_id)
+        taken = any(
+            (r.connection_id, r.supplier_document_id) == key for r in self.rows.values()
+        )
+        if record.document_id in self.rows or taken:
+            return False
+        self.rows[record.document_id] = record
+        return True
+
+    async def mark_sent(self, document_id: str) -> None:
+        rec = self.rows[document_id]
+        self.rows[document_id] = rec.model_copy(update={"accepted_sent": True})
+
+    async def known_ids(self, connection_id: str, supplier_ids: list[str]) -> set[str]:
+        wanted = set(supplier_ids)
+        return {
+            r.supplier_document_id
+            for r in self.rows.values()
+            if r.connection_id == connection_id and r.supplier_document_id in wanted
+        }
+
+
+class InMemoryFileStore:
+    def __init__(self) -> None:
+        self.blobs: dict[str, bytes] = {}
+
+    async def put(self, data: bytes, filename: str, content_type: str) -> FileRef:
+        sha = hashlib.sha256(data).hexdigest()
+        self.blobs.setdefault(sha, data)
+        return FileRef(
+            sha256=sha, size=len(data), content_type=content_type, filename=filename
+        )
+
+    async def get(self, sha256: str) -> bytes | None:
+        return self.blobs.get(sha256)
+
+
+class _OnceStore:
+    def __init__(self) -> None:
+        self.done: dict[str, bool] = {}
+
+    def _claim(self, key: str) -> Delivery:
+        if key not in self.done:
+            self.done[key] = False
+            return Delivery.NEW
+        return Delivery.DONE if self.done[key] else Delivery.PENDING
+
+
+class InMemoryInboxStore(_OnceStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[str, tuple[str, InboxItem]] = {}
+
+    async def insert(self, tenant_id: str, item: InboxItem) -> Delivery:
+        self.items.setdefault(item.item_id, (tenant_id, item))
+        return self._claim(item.item_id)
+
+    async def mark_posted(self, item_id: str) -> None:
+        self.done[item_id] = True
+
+    async def list(
+        self,
+        tenant_id: str,
+        *,
+        connection_id: str | None = None,
+        after: str | None = None,
+        limit: int | None = None,
+    ) -> list[InboxItem]:
+        mine = [
+            item
+            for tenant, item in self.items.values()
+            if tenant == tenant_id
+            and (connection_id is None or item.connection_id == connection_id)
+        ]
+        mine.sort(key=lambda i: i.item_id)
+        mine.sort(key=lambda i: i.metadata.issued_on, reverse=True)
+        if after is not None:
+            issued, item_id = parse_inbox_cursor(after)
+            mine = [
+                i
+                for i in mine
+                if (d := i.metadata.issued_on.isoformat()) < issued
+                or (d == issued and i.item_id > item_id)
+            ]
+        return mine[:limit] if limit is not None else mine
+
+    async def get(self, tenant_id: str, item_id: str) -> InboxItem | None:
+        tenant, item = self.items.get(item_id, ("", None))
+        return item if tenant == tenant_id else None
+
+    async def count_by_connection(self, tenant_id: str) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for tenant, item in self.items.values():
+            if tenant == tenant_id:
+                counts[item.connection_id] = counts.get(item.connection_id, 0) + 1
+        return counts
+
+
+class InMemoryNotificationStore(_OnceStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, dict] = {}
+
+    async def claim(self, notification_id: str, connection_id: str) -> Delivery:
+        self.rows.setdefault(
+            notification_id,
+            {"connection_id": connection_id, "remind_at": None, "sent": 0},
+        )
+        return self._claim(notification_id)
+
+    async def mark_sent(
+        self, notification_id: str, remind_at: datetime | None = None
+    ) -> None:
+        self.done[notification_id] = True
+        self.rows[notification_id]["remind_at"] = remind_at
+
+    async def claim_reminders(
+        self, now: datetime, every: timedelta, limit: int
+    ) -> list[Reminder]:
+        due = []
+        for key, row in self.rows.items():
+            if row["remind_at"] is not None and row["remind_at"] <= now:
+                row["sent"] += 1
+                row["remind_at"] = now + every if row["sent"] < limit else None
+                due.append(
+                    Reminder(
+                        notification_id=key,
+                        connection_id=row["connection_id"],
+                        reminders_sent=row["sent"],
+                    )
+                )
+        return due
+
+    async def stop_reminders(self, notification_id: str) -> None:
+        self.rows[notification_id]["remind_at"] = None
