@@ -135,10 +135,12 @@ class InMemoryInboxStore(_OnceStore):
         tenant, item = self.items.get(item_id, ("", None))
         return item if tenant == tenant_id else None
 
-    async def count_by_connection(self, tenant_id: str) -> dict[str, int]:
+    async def count_by_connection(
+        self, tenant_id: str, connection_id: str | None = None
+    ) -> dict[str, int]:
         counts: dict[str, int] = {}
         for tenant, item in self.items.values():
-            if tenant == tenant_id:
+            if tenant == tenant_id and connection_id in (None, item.connection_id):
                 counts[item.connection_id] = counts.get(item.connection_id, 0) + 1
         return counts
 

@@ -62,9 +62,14 @@ class MongoInboxStore:
         doc = await self._c.find_one({"_id": item_id, "tenant_id": tenant_id})
         return InboxItem.model_validate(doc) if doc else None
 
-    async def count_by_connection(self, tenant_id: str) -> dict[str, int]:
+    async def count_by_connection(
+        self, tenant_id: str, connection_id: str | None = None
+    ) -> dict[str, int]:
+        query = {"tenant_id": tenant_id}
+        if connection_id is not None:  # one connection: its index, not the inbox
+            query["connection_id"] = connection_id
         counts: dict[str, int] = {}
-        cursor = self._c.find({"tenant_id": tenant_id}, {"connection_id": 1})
+        cursor = self._c.find(query, {"connection_id": 1})
         async for doc in cursor:
             counts[doc["connection_id"]] = counts.get(doc["connection_id"], 0) + 1
         return counts

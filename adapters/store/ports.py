@@ -233,7 +233,10 @@ class InboxStore(Protocol):
 
     async def get(self, tenant_id: str, item_id: str) -> InboxItem | None: ...
 
-    async def count_by_connection(self, tenant_id: str) -> dict[str, int]: ...
+    async def count_by_connection(
+        self, tenant_id: str, connection_id: str | None = None
+    ) -> dict[str, int]:
+        """Items per connection; connection_id: count that one only."""
 
 
 def inbox_cursor(item: InboxItem) -> str:

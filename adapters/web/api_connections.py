@@ -10,7 +10,9 @@ from schemas.api import Accepted, ConnectionList, ConnectionOut
 
 async def _out(call: Call, connection_id: str) -> ConnectionOut:
     conn = await call.svc.connection(call.tenant, connection_id)
-    counts = await call.svc.inbox.count_by_connection(call.tenant.tenant_id)
+    counts = await call.svc.inbox.count_by_connection(
+        call.tenant.tenant_id, connection_id
+    )
     return connection_out(
         conn, call.svc.catalog, counts.get(connection_id, 0), call.svc.clock()
     )

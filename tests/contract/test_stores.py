@@ -325,6 +325,7 @@ async def test_inbox_pages_newest_first_and_counts_per_connection(stores):
     dates = [i.metadata.issued_on for i in first + rest]
     assert dates == sorted(dates, reverse=True)
     assert await inbox.count_by_connection("t1") == {"c1": 4, "c2": 1}
+    assert await inbox.count_by_connection("t1", "c2") == {"c2": 1}
     assert (
         await inbox.get("t1", "d0") is not None and await inbox.get("t2", "d0") is None
     )
