@@ -10,9 +10,6 @@ from pypdf import PdfReader
 from adapters.documents.facts import read_facts
 from schemas.records import DocumentFacts
 
-logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings carry no secrets,
-# but a broken PDF would fill the worker log with them
-
 MAX_PAGES = 20  # invoices are short; a 500-page file is not read in full
 IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
@@ -63,6 +60,8 @@ def pdf_text(data: bytes) -> str:
 class DocumentReader:
     def __init__(self, max_bytes: int, known_suppliers: list[str] = ()) -> None:
         self.max_bytes, self.known_suppliers = max_bytes, list(known_suppliers)
+        # pypdf warns of every oddity of a broken PDF; the rejection says it once.
+        logging.getLogger("pypdf").setLevel(logging.ERROR)
 
     def check_size(self, size: int) -> None:
         if size == 0:
