@@ -29,6 +29,16 @@ from streams.publish import Outgoing
 log = logging.getLogger("agents.fetcher")
 
 
+def has_worked(conn: Connection) -> bool:
+    """Whether this login ever fetched: then a refusal most likely means the password
+    was changed at the portal, not a wrong portal variant."""
+    return (
+        conn.status is ConnectionStatus.CONNECTED
+        or conn.bookmark is not None
+        or conn.documents_found > 0
+    )
+
+
 def status_changed(due: FetchDue, old, new, reason, code=None) -> Outgoing:
     event = due.caused(
         ConnectionStatusChanged,
@@ -86,7 +96,13 @@ async def on_failure(
 
 async def _disrupt(h, conn, due, err, credentials, now) -> AsyncIterator[Outgoing]:
     disruption_id = new_id()
-    remedy = h.portals.remedy(conn.supplier_id, err, credentials)
+    remedy = h.portals.remedy(
+        conn.supplier_id,
+        err,
+        credentials,
+        variant=conn.portal_variant,
+        worked_before=has_worked(conn),
+    )
     before = await h.connections.disrupt(
         conn.connection_id,
         due.correlation_id,

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import faust
 
 from adapters.portals.protocol import ChallengeRequired as CodeSent
-from adapters.portals.protocol import PortalError, PortalFactory
+from adapters.portals.protocol import DocumentRef, PortalError, PortalFactory
 from adapters.store.ports import (
     ConnectionStore,
     DocumentStore,
@@ -99,6 +99,7 @@ class FetcherHandler(ChallengeSteps):
     ) -> AsyncIterator[Outgoing]:
         since = max(due.since, conn.collect_from)
         newest, found, credentials = conn.bookmark, 0, None
+        failure: PortalError | None = None
         try:
             credentials = self.vault.unseal(conn.credentials)
             async with self.portals.open(
@@ -110,34 +111,27 @@ class FetcherHandler(ChallengeSteps):
                     async for out in self._wait_for_code(conn, due, portal, sent):
                         yield out
                     return
-                refs = [ref async for ref in portal.list_documents(since)]
-                refs = [r for r in refs if r.metadata.issued_on >= since]
+                refs, failure = await _listed(portal, since)
                 ids = [r.supplier_document_id for r in refs]
                 known = await self.documents.known_ids(conn.connection_id, ids)
                 for ref in sorted(refs, key=lambda r: r.metadata.issued_on):
                     if ref.supplier_document_id not in known:
-                        data = await portal.download(ref)
-                        stored = await self.files.put(
-                            data, ref.filename, "application/pdf"
-                        )
+                        try:
+                            data = await portal.download(ref)
+                        except PortalError as err:
+                            failure = failure or err
+                            break  # what was downloaded is still published
+                        yield await self._found(conn, due, ref, data)
                         found += 1
-                        yield Outgoing(
-                            "document-found",
-                            conn.tenant_id,
-                            due.caused(
-                                DocumentFound,
-                                supplier_id=conn.supplier_id,
-                                supplier_document_id=ref.supplier_document_id,
-                                metadata=ref.metadata,
-                                file=stored,
-                            ),
-                        )
-                        await self._keep_lease(conn, due)
                     issued = ref.metadata.issued_on
                     newest = issued if newest is None or issued > newest else newest
                 session = self.vault.seal_data(portal.export_state())
         except PortalError as err:
-            async for out in on_failure(self, conn, due, err, credentials):
+            failure = failure or err
+        if failure is not None:
+            # Reported as any failure; the bookmark stays, so the next run lists
+            # again what this one did not read (what it did is known by id).
+            async for out in on_failure(self, conn, due, failure, credentials):
                 yield out
             return
         # The bookmark moves only after every document-found was acknowledged.
@@ -158,9 +152,37 @@ class FetcherHandler(ChallengeSteps):
                 due, before.status, ConnectionStatus.CONNECTED, "fetch succeeded"
             )
 
+    async def _found(self, conn, due, ref: DocumentRef, data: bytes) -> Outgoing:
+        stored = await self.files.put(data, ref.filename, "application/pdf")
+        await self._keep_lease(conn, due)
+        return Outgoing(
+            "document-found",
+            conn.tenant_id,
+            due.caused(
+                DocumentFound,
+                supplier_id=conn.supplier_id,
+                supplier_document_id=ref.supplier_document_id,
+                metadata=ref.metadata,
+                file=stored,
+            ),
+        )
+
     async def _keep_lease(self, conn: Connection, due: FetchDue) -> None:
         until = self.clock() + timedelta(seconds=self.schedule.lease_seconds)
         await self.connections.touch_run(conn.connection_id, due.correlation_id, until)
+
+
+async def _listed(portal, since) -> tuple[list[DocumentRef], PortalError | None]:
+    """The documents listed since `since`, and the failure that ended the listing
+    early, if one did: pages already read are not thrown away."""
+    refs: list[DocumentRef] = []
+    try:
+        async for ref in portal.list_documents(since):
+            if ref.metadata.issued_on >= since:
+                refs.append(ref)
+    except PortalError as err:
+        return refs, err
+    return refs, None
 
 
 def _ids(due: FetchDue) -> tuple[str, str]:

@@ -1,44 +1,57 @@
 """Notifier stage: one email per disruption (then spaced reminders while it lasts),
-one when a connection's first fetch completes, one when a portal sends a code."""
+one when a connection's first fetch completes, one when a portal sends a code; each
+to the person it concerns, with a link to a page that person can open."""
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import faust
 
 from adapters.mail.smtp import Mailer
 from adapters.mail.templates import compose
-from adapters.store.ports import ConnectionStore, Delivery, NotificationStore, Reminder
+from adapters.store.ports import (
+    ConnectionStore,
+    Delivery,
+    DocumentOutcomes,
+    DocumentStore,
+    InboxStore,
+    NotificationStore,
+)
+from adapters.store.tenancy_ports import InvitationStore
+from agents.notify_policy import (
+    Audience,
+    audience,
+    every,
+    first_fetch_completed,
+    settled,
+    still_disrupted,
+)
 from schemas.envelope import utcnow
 from schemas.errors import TITLE, ErrorCode
 from schemas.events import AuthFailed, ChallengeRequired, ConnectionStatusChanged
-from schemas.records import Connection, ConnectionStatus
+from schemas.records import Connection, SealedSecret
 from streams.publish import Outgoing
 from streams.stage import StageRunner, run_event, run_timer
 from streams.topics import Topics
 
-
-def first_fetch_completed(event: ConnectionStatusChanged) -> bool:
-    return (
-        event.old_status is ConnectionStatus.PENDING
-        and event.new_status is ConnectionStatus.CONNECTED
-    )
+log = logging.getLogger(__name__)
 
 
-def still_disrupted(conn: Connection | None, reminder: Reminder) -> bool:
-    """Remind only of the disruption that was mailed, while it lasts."""
-    return (
-        conn is not None
-        and conn.status is ConnectionStatus.DISRUPTED
-        and conn.disruption_id == reminder.notification_id
-    )
+@dataclass
+class Lookups:
+    """What the mails are written from besides the connection: the invitation it
+    came through, how its documents were judged, and names people know."""
 
-
-def every(hours: float) -> str:
-    if hours % 24 == 0:
-        days = int(hours // 24)
-        return {1: "day", 7: "week"}.get(days, f"{days} days")
-    return "hour" if hours == 1 else f"{hours:g} hours"
+    invitations: InvitationStore | None = None
+    documents: DocumentStore | None = None
+    inbox: InboxStore | None = None
+    unseal: Callable[[SealedSecret], dict] | None = None
+    supplier_name: Callable[[str], str] = str
+    portal_label: Callable[[str, str], str] = field(default=lambda _, variant: variant)
+    settle_seconds: float = 60.0  # the longest the first-fetch mail waits for dedupe
 
 
 class NotifierHandler:
@@ -51,16 +64,13 @@ class NotifierHandler:
         page_url: str = "http://127.0.0.1:8080/",
         reminder_every: timedelta = timedelta(days=3),
         reminder_limit: int = 2,
-        supplier_name: Callable[[str], str] = str,
+        lookups: Lookups | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
-        self.connections, self.notifications, self.mailer = (
-            connections,
-            notifications,
-            mailer,
-        )
-        self.page_url, self.supplier_name, self.clock = page_url, supplier_name, clock
+        self.connections, self.notifications = connections, notifications
+        self.mailer, self.page_url, self.clock = mailer, page_url, clock
         self.reminder_every, self.reminder_limit = reminder_every, reminder_limit
+        self.look = lookups or Lookups()
 
     async def _connection(self, connection_id: str) -> Connection:
         conn = await self.connections.get(connection_id)
@@ -68,10 +78,24 @@ class NotifierHandler:
             raise LookupError(f"event for unknown connection {connection_id}")
         return conn
 
+    async def _audience(self, conn: Connection) -> Audience:
+        inv = None
+        if self.look.invitations is not None:
+            inv = await self.look.invitations.by_connection(conn.connection_id)
+        link = None
+        if inv is not None and inv.client_access and self.look.unseal is not None:
+            try:
+                token = self.look.unseal(inv.client_access)["token"]
+                link = f"{self.page_url}client/{token}"
+            except Exception:  # noqa: BLE001 - a retired key: mail as for any connection
+                log.warning("client page of %s unreadable", conn.connection_id)
+        return audience(conn, inv, self.page_url, link)
+
     async def _mail_once(
         self,
         key: str,
         conn: Connection,
+        to: str,
         template: str,
         remind_at: datetime | None = None,
         **values,
@@ -80,34 +104,47 @@ class NotifierHandler:
         crash may send it again but a repeated event never does."""
         if await self.notifications.claim(key, conn.connection_id) is Delivery.DONE:
             return
-        mail = compose(template, conn.notify_email, **self._values(conn, **values))
-        await self.mailer.send(mail)
+        await self.mailer.send(compose(template, to, **self._values(conn, **values)))
         await self.notifications.mark_sent(key, remind_at)
 
     def _values(self, conn: Connection, **more) -> dict:
         return {
-            "page_url": self.page_url,
-            "connection_id": conn.connection_id,
-            "portal_variant": conn.portal_variant,
+            "supplier_name": self.look.supplier_name(conn.supplier_id),
+            "portal": self.look.portal_label(conn.supplier_id, conn.portal_variant),
             "document_owner": conn.document_owner,
+            "client": None,
             **more,
         }
 
     async def on_auth_failed(self, event: AuthFailed) -> AsyncIterator[Outgoing]:
         conn = await self._connection(event.connection_id)
+        who = await self._audience(conn)
         remind_at = self.clock() + self.reminder_every if self.reminder_limit else None
         await self._mail_once(
-            event.disruption_id,  # one mail per disruption
+            event.disruption_id,  # one mail per disruption; reminders follow it
             conn,
+            who.acts,
             "disruption",
             remind_at,
             supplier_name=event.supplier_name,
             title=event.title,
             remedy=event.remedy,
-            error_code=event.error_code.value,
+            link=who.acts_link,
             reminder=0,
             reminder_limit=self.reminder_limit,
         )
+        if who.informed and who.informed_link:
+            await self._mail_once(
+                f"{event.disruption_id}:accountant",
+                conn,
+                who.informed,
+                "client_disruption",
+                supplier_name=event.supplier_name,
+                title=event.title,
+                link=who.informed_link,
+                client=who.client,
+                client_email=who.acts,
+            )
         return
         yield  # an async generator that publishes nothing
 
@@ -117,30 +154,62 @@ class NotifierHandler:
         if not first_fetch_completed(event):
             return
         conn = await self._connection(event.connection_id)
+        who = await self._audience(conn)
+        to, link = who.acts, who.acts_link
+        if who.client is not None:  # a client's connection: news for the accountant
+            if not who.informed:
+                return
+            to, link = who.informed, who.informed_link
+        outcome, posted = await self._settled_outcome(conn)
         await self._mail_once(
             f"initial:{conn.connection_id}",  # once per connection, ever
             conn,
+            to,
             "initial_fetch",
-            supplier_name=self.supplier_name(conn.supplier_id),
-            documents=conn.documents_found,
-            collect_from=conn.collect_from.isoformat(),
+            posted=posted,
+            outcome=outcome,
+            collect_from=conn.collect_from.strftime("%d %b %Y"),
             interval=every(conn.schedule.interval_hours),
+            link=link,
+            client=who.client,
         )
         return
         yield
+
+    async def _settled_outcome(self, conn: Connection) -> tuple[DocumentOutcomes, int]:
+        """What the first fetch's documents came to once dedupe and the inbox have
+        judged them all (or, at worst, after settle_seconds): so the mail's counts
+        are the page's."""
+        docs, inbox = self.look.documents, self.look.inbox
+        if docs is None or inbox is None:
+            return DocumentOutcomes(judged=conn.documents_found), conn.documents_found
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.look.settle_seconds
+        while True:
+            outcome = await docs.outcomes(conn.connection_id)
+            counts = await inbox.count_by_connection(conn.tenant_id, conn.connection_id)
+            posted = counts.get(conn.connection_id, 0)
+            if settled(outcome, conn.documents_found, posted) or (
+                loop.time() >= deadline
+            ):
+                return outcome, posted
+            await asyncio.sleep(0.5)  # dedupe and the inbox are a hop or two behind
 
     async def on_challenge_required(
         self, event: ChallengeRequired
     ) -> AsyncIterator[Outgoing]:
         conn = await self._connection(event.connection_id)
+        who = await self._audience(conn)
         await self._mail_once(
             f"challenge:{event.challenge_id}",
             conn,
+            who.acts,  # whoever holds the phone the code went to
             "challenge",
             supplier_name=event.supplier_name,
             medium=event.medium.value,
             destination_hint=event.destination_hint,
             expires_at=event.expires_at.strftime("%H:%M UTC on %d %b %Y"),
+            link=who.acts_link,
         )
         return
         yield
@@ -156,15 +225,15 @@ class NotifierHandler:
                 await self.notifications.stop_reminders(reminder.notification_id)
                 continue
             code = ErrorCode(conn.last_error)
+            who = await self._audience(conn)
             mail = compose(
                 "disruption",
-                conn.notify_email,
+                who.acts,
                 **self._values(
                     conn,
-                    supplier_name=self.supplier_name(conn.supplier_id),
                     title=TITLE[code],
                     remedy=conn.last_remedy or "",
-                    error_code=code.value,
+                    link=who.acts_link,
                     reminder=reminder.reminders_sent,
                     reminder_limit=self.reminder_limit,
                 ),

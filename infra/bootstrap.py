@@ -183,7 +183,14 @@ def build_worker(settings: Settings) -> faust.App:
             page_url=settings.public_url.rstrip("/") + "/",
             reminder_every=timedelta(days=settings.reminder_after_days),
             reminder_limit=settings.reminder_limit,
-            supplier_name=portals.supplier_name,
+            lookups=notifier.Lookups(
+                invitations=MongoInvitationStore(db),
+                documents=documents,
+                inbox=MongoInboxStore(db),
+                unseal=keys.unseal_data,
+                supplier_name=portals.supplier_name,
+                portal_label=portals.catalog.variant_label,
+            ),
         ),
         settings.scheduler_tick_seconds,
     )

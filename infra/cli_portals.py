@@ -5,6 +5,7 @@ import argparse
 import asyncio
 import json
 import os
+import sys
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -14,6 +15,7 @@ from adapters.portals.check import check_connection
 from adapters.portals.factory import CatalogPortalFactory
 from infra.settings import Settings
 from schemas.records import Credentials
+from schemas.totp import normalise_totp_secret
 
 
 def portal_urls(settings: Settings, home: Path = Path(".billhound")) -> dict[str, str]:
@@ -71,10 +73,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     password = args.password
     if password is None:  # keep it out of the shell history and `ps`
         password = os.environ.get("BILLHOUND_CHECK_PASSWORD", "")
+    if not password:  # an empty password is one refused login: never send it
+        return _refuse(
+            "no password: give --password or set BILLHOUND_CHECK_PASSWORD",
+            "password",
+        )
+    try:
+        secret = normalise_totp_secret(args.totp_secret) if args.totp_secret else None
+    except ValueError as exc:
+        return _refuse(str(exc), "totp_secret")
     credentials = Credentials(
         login=args.login,
         password=SecretStr(password),
-        totp_secret=SecretStr(args.totp_secret) if args.totp_secret else None,
+        totp_secret=SecretStr(secret) if secret else None,
     )
     factory = CatalogPortalFactory(
         Catalog.load(portal_urls(settings)), settings.portal_timeout_seconds
@@ -88,6 +99,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 2
     print(result.model_dump_json(indent=2, exclude_none=True))
     return 0 if result.ok else 1
+
+
+def _refuse(error: str, field: str) -> int:
+    """Bad input, said on stderr and as JSON; nothing was sent to a portal."""
+    print(json.dumps({"ok": False, "error": error, "field": field}))
+    print(f"billhound check: {error}", file=sys.stderr)
+    return 2
 
 
 def add_commands(sub) -> None:

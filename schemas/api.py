@@ -70,7 +70,10 @@ class InvitationIn(Request):
     connector_kind: ConnectorKind
     document_owner: str = Field(min_length=1, max_length=200)
     notify_email: EmailStr | None = Field(
-        default=None, description="Who is told of disruptions; default: the client"
+        default=None,
+        description="You, the accountant: told when the client has connected and "
+        "when the connection breaks. The client is told only what the client can "
+        "fix (a changed login, a code), with a link to a page of their own",
     )
     collect_from: date
     schedule_hours: float = Field(default=168.0, ge=1, le=24 * 31)
@@ -182,6 +185,7 @@ class InvitationOut(Response):
     portal_variant: str | None
     connector_kind: ConnectorKind
     document_owner: str
+    notify_email: str | None = None
     status: InvitationStatus
     created_at: datetime
     expires_at: datetime

@@ -56,7 +56,7 @@ REMEDY: dict[ErrorCode, str] = {
         "Check that you chose the right portal variant (region, e.g. amazon.co.uk "
         "versus amazon.de; personal versus business account), that you used the "
         "username or the email address the portal expects, the letter case, and that "
-        "there are no spaces before or after the password. Then update the login."
+        "there are no spaces before or after the password."
     ),
     ErrorCode.SSO_ACCOUNT: (
         "This account signs in through single sign-on. Set a password login at the "

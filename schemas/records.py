@@ -214,7 +214,11 @@ class Invitation(Frozen):
     portal_variant: str | None = None  # None: the client picks
     connector_kind: ConnectorKind
     document_owner: str
-    notify_email: str
+    notify_email: str | None = Field(
+        default=None,
+        description="The accountant, told when the client has connected and when "
+        "the connection breaks; the client is told only what the client can fix",
+    )
     collect_from: date
     schedule: FetchSchedule = FetchSchedule()
     token_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
@@ -223,6 +227,14 @@ class Invitation(Frozen):
     expires_at: datetime
     completed_at: datetime | None = None
     connection_id: str | None = None
+    # The client's own page of the connection, linked from the mails the client gets:
+    # its token kept hashed to look it up, and sealed for the worker to mail it.
+    client_access_sha256: str | None = None
+    client_access: SealedSecret | None = None
+
+    def accountant(self) -> str | None:
+        """Who sent it and hears of the connection (older records: the client)."""
+        return self.notify_email if self.notify_email != self.client_email else None
 
     def status_at(self, now: datetime) -> InvitationStatus:
         if self.status is InvitationStatus.PENDING and now >= self.expires_at:

@@ -118,6 +118,13 @@ class Catalog:
             )
         return supplier.variants[variant]
 
+    def variant_label(self, supplier_id: str, variant: str) -> str:
+        """The portal as people know it ("United Kingdom (rainforest.co.uk)")."""
+        try:
+            return self.variant(supplier_id, variant).label
+        except LookupError:
+            return variant
+
     def base_url(self, supplier_id: str, variant: str) -> str:
         default = self.variant(supplier_id, variant).base_url
         return self._urls.get(f"{supplier_id}/{variant}") or default

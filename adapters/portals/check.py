@@ -7,8 +7,8 @@ from datetime import date
 from pydantic import BaseModel
 
 from adapters.portals.factory import CatalogPortalFactory
-from adapters.portals.hints import remedy, variant_hint
-from adapters.portals.protocol import ChallengeRequired, PortalError
+from adapters.portals.hints import known_elsewhere_hint, remedy, variant_hint
+from adapters.portals.protocol import LOGIN, ChallengeRequired, PortalError
 from schemas.errors import TITLE, ErrorCode
 from schemas.records import ChallengeMedium, Credentials
 
@@ -41,8 +41,9 @@ async def check_connection(
     *,
     probe_variants: bool = True,
 ) -> CheckResult:
-    """Success, or the taxonomy error with a remedy. With probe_variants, a refused
-    login is tried once on each other variant, to name the right one."""
+    """Success, or the taxonomy error with a remedy. With probe_variants, a login the
+    portal says it does not know is tried on the other variants, to name the right
+    one; a password one portal refused is never sent to another."""
     supplier = portals.catalog.supplier(supplier_id)
     portals.catalog.variant(supplier_id, variant)  # unknown variant: LookupError
     base = {"supplier_id": supplier_id, "variant": variant}
@@ -56,19 +57,14 @@ async def check_connection(
         )
     except PortalError as err:
         extra = []
-        if err.code is ErrorCode.INVALID_CREDENTIALS and probe_variants:
-            extra = [
-                variant_hint(supplier, other)
-                for other in supplier.variants
-                if other != variant
-                and await _works_on(portals, supplier_id, other, credentials)
-            ]
+        if err.field == LOGIN and probe_variants:
+            extra = await _where_known(portals, supplier, variant, credentials)
         return CheckResult(
             ok=False,
             **base,
             code=err.code,
             title=TITLE[err.code],
-            remedy=remedy(supplier, err, credentials, extra),
+            remedy=remedy(supplier, err, credentials, extra, variant=variant),
             field=err.field,
         )
     return CheckResult(
@@ -91,12 +87,21 @@ async def _first_documents(portals, supplier_id, variant, credentials):
         return refs
 
 
-async def _works_on(portals, supplier_id, variant, credentials) -> bool:
-    try:
-        async with portals.open(supplier_id, variant) as portal:
-            await portal.login(credentials)
-    except ChallengeRequired:
-        return True  # the password was right; the portal went on to 2-factor
-    except PortalError:
-        return False
-    return True
+async def _where_known(portals, supplier, variant, credentials) -> list[str]:
+    """Which other variant has this login. Lockout-safe: the first portal that knows
+    the account ends the search, whether it takes the password or refuses it, so a
+    wrong password is refused by one account at most."""
+    for other in supplier.variants:
+        if other == variant:
+            continue
+        try:
+            async with portals.open(supplier.id, other) as portal:
+                await portal.login(credentials)
+        except ChallengeRequired:
+            return [variant_hint(supplier, other)]  # the password was right there
+        except PortalError as err:
+            if err.field == LOGIN:
+                continue  # no account there either: nothing was refused
+            return [known_elsewhere_hint(supplier, other, err)]
+        return [variant_hint(supplier, other)]
+    return []

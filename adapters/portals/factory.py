@@ -41,8 +41,19 @@ class CatalogPortalFactory:
     def supplier_name(self, supplier_id: str) -> str:
         return self.catalog.supplier(supplier_id).name
 
-    def remedy(self, supplier_id: str, err: PortalError, credentials) -> str:
-        return remedy(self.catalog.supplier(supplier_id), err, credentials)
+    def remedy(
+        self,
+        supplier_id: str,
+        err: PortalError,
+        credentials,
+        *,
+        variant: str | None = None,
+        worked_before: bool = False,
+    ) -> str:
+        supplier = self.catalog.supplier(supplier_id)
+        return remedy(
+            supplier, err, credentials, variant=variant, worked_before=worked_before
+        )
 
     def session_limit(self, supplier_id: str) -> int:
         try:

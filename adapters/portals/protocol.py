@@ -52,6 +52,11 @@ class PortalError(Exception):
         self.action_url = action_url  # where the user must act, for action_needed
 
 
+# `field` of an InvalidCredentials whose portal said no account has this login (it
+# refused no password, so the login may be tried where the account may be).
+LOGIN = "login"
+
+
 class InvalidCredentials(PortalError):
     code = ErrorCode.INVALID_CREDENTIALS
 
@@ -154,9 +159,16 @@ class PortalFactory(Protocol):
     def supplier_name(self, supplier_id: str) -> str: ...
 
     def remedy(
-        self, supplier_id: str, err: PortalError, credentials: Credentials | None
+        self,
+        supplier_id: str,
+        err: PortalError,
+        credentials: Credentials | None,
+        *,
+        variant: str | None = None,
+        worked_before: bool = False,
     ) -> str:
-        """What the person should do, naming the likely mistake where it can."""
+        """What the person should do, naming the likely mistake where it can; for a
+        login that worked before, the likely change at the portal."""
 
     def open(
         self, supplier_id: str, variant: str

@@ -4,7 +4,13 @@ of handlers and the benchmark, held to the same contracts as MongoDB."""
 import hashlib
 from datetime import datetime, timedelta
 
-from adapters.store.ports import Delivery, DocumentRecord, Reminder, parse_inbox_cursor
+from adapters.store.ports import (
+    Delivery,
+    DocumentOutcomes,
+    DocumentRecord,
+    Reminder,
+    parse_inbox_cursor,
+)
 from schemas.records import FileRef, InboxItem, Verdict
 
 
@@ -65,6 +71,11 @@ class InMemoryDocumentStore:
             for r in self.rows.values()
             if r.connection_id == connection_id and r.supplier_document_id in wanted
         }
+
+    async def outcomes(self, connection_id: str) -> DocumentOutcomes:
+        return DocumentOutcomes.of(
+            r for r in self.rows.values() if r.connection_id == connection_id
+        )
 
 
 class InMemoryFileStore:

@@ -1,6 +1,7 @@
 """MongoDocumentStore (dedupe's records) and GridFsFileStore (files by sha256)."""
 
 import hashlib
+from dataclasses import dataclass
 
 from gridfs import AsyncGridFSBucket
 from gridfs.errors import NoFile
@@ -8,7 +9,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from adapters.store.mongo_models import load
-from adapters.store.ports import DocumentRecord
+from adapters.store.ports import DocumentOutcomes, DocumentRecord
 from schemas.records import FileRef, Verdict
 
 
@@ -68,6 +69,25 @@ class MongoDocumentStore:
             {"supplier_document_id": 1},
         )
         return {doc["supplier_document_id"] async for doc in cursor}
+
+    async def outcomes(self, connection_id: str) -> DocumentOutcomes:
+        cursor = self._c.find(
+            {"connection_id": connection_id},
+            {"rejection": 1, "post": 1, "verdict": 1},
+        )
+        return DocumentOutcomes.of(
+            [
+                _Judged(d.get("rejection"), d.get("post", True), Verdict(d["verdict"]))
+                async for d in cursor
+            ]
+        )
+
+
+@dataclass(frozen=True)
+class _Judged:
+    rejection: str | None
+    post: bool
+    verdict: Verdict
 
 
 def _record(doc: dict | None) -> DocumentRecord | None:

@@ -22,6 +22,8 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
     await db["web_sessions"].create_index("expires_at")
     await db["invitations"].create_index("token_sha256", unique=True)
     await db["invitations"].create_index([("tenant_id", 1), ("created_at", -1)])
+    await db["invitations"].create_index("connection_id")
+    await db["invitations"].create_index("client_access_sha256")
     await db["inbox"].create_index([("tenant_id", 1), ("connection_id", 1)])
     await db["notifications"].create_index("remind_at", sparse=True)
     # Layer 3 of dedupe: the normalised fields, per tenant.

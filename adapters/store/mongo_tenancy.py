@@ -5,7 +5,13 @@ from datetime import datetime
 from pymongo.asynchronous.database import AsyncDatabase
 
 from adapters.store.mongo_models import load
-from schemas.records import DedupeMode, Invitation, InvitationStatus, Tenant
+from schemas.records import (
+    DedupeMode,
+    Invitation,
+    InvitationStatus,
+    SealedSecret,
+    Tenant,
+)
 
 INVITATION_TIMES = ("created_at", "expires_at", "completed_at")
 
@@ -79,8 +85,21 @@ class MongoInvitationStore:
             if (inv := load(Invitation, "invitation_id", doc))
         ]
 
+    async def by_connection(self, connection_id: str) -> Invitation | None:
+        doc = await self._c.find_one({"connection_id": connection_id})
+        return load(Invitation, "invitation_id", doc)
+
+    async def by_client_access(self, token_sha256: str) -> Invitation | None:
+        doc = await self._c.find_one({"client_access_sha256": token_sha256})
+        return load(Invitation, "invitation_id", doc)
+
     async def complete(
-        self, invitation_id: str, connection_id: str, now: datetime
+        self,
+        invitation_id: str,
+        connection_id: str,
+        now: datetime,
+        client_access_sha256: str | None = None,
+        client_access: SealedSecret | None = None,
     ) -> bool:
         # One atomic move from pending: a link used twice at once wins once.
         result = await self._c.update_one(
@@ -94,6 +113,10 @@ class MongoInvitationStore:
                     "status": InvitationStatus.COMPLETED.value,
                     "completed_at": now,
                     "connection_id": connection_id,
+                    "client_access_sha256": client_access_sha256,
+                    "client_access": client_access.model_dump(mode="json")
+                    if client_access
+                    else None,
                 }
             },
         )

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Protocol
 
-from schemas.records import DedupeMode, Invitation, Tenant
+from schemas.records import DedupeMode, Invitation, SealedSecret, Tenant
 
 
 class TenantStore(Protocol):
@@ -38,9 +38,20 @@ class InvitationStore(Protocol):
         """Newest first."""
 
     async def complete(
-        self, invitation_id: str, connection_id: str, now: datetime
+        self,
+        invitation_id: str,
+        connection_id: str,
+        now: datetime,
+        client_access_sha256: str | None = None,
+        client_access: SealedSecret | None = None,
     ) -> bool:
-        """Use the link: True once, only while pending and unexpired."""
+        """Use the link: True once, only while pending and unexpired; keeps the
+        client's own page token (hashed, and sealed for the mails)."""
+
+    async def by_connection(self, connection_id: str) -> Invitation | None:
+        """The invitation a connection was made through, if any."""
+
+    async def by_client_access(self, token_sha256: str) -> Invitation | None: ...
 
     async def reopen(self, invitation_id: str) -> None:
         """Undo a completion whose connection could not be published."""

@@ -7,6 +7,7 @@ import re
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
+from adapters.web.client_pages import add_client_pages
 from adapters.web.errors import ApiError
 from adapters.web.invite_pages import add_invite_pages
 from adapters.web.openapi import openapi
@@ -20,11 +21,11 @@ log = logging.getLogger(__name__)
 
 
 class AccessLog(AbstractAccessLogger):
-    """Method, path, status and time; an invitation link's token is a secret, so
-    it is cut out, and query strings are left out."""
+    """Method, path, status and time; the tokens of invitation and client links are
+    secrets, so they are cut out, and query strings are left out."""
 
     def log(self, request, response, time) -> None:
-        path = re.sub(r"^/invite/[^/]+", "/invite/…", request.path)
+        path = re.sub(r"^/(invite|client)/[^/]+", r"/\1/…", request.path)
         self.logger.info("%s %s %s %.3fs", request.method, path, response.status, time)
 
 
@@ -88,4 +89,5 @@ def build_app(
     add_routes(app, ROUTES)
     add_pages(app)
     add_invite_pages(app)
+    add_client_pages(app)
     return app

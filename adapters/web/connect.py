@@ -20,6 +20,7 @@ from schemas.records import (
     SealedSecret,
     Tenant,
 )
+from schemas.totp import normalise_totp_secret
 
 
 def catalog_entry(
@@ -53,10 +54,16 @@ async def checked_login(
     svc: WebServices, supplier_id: str, variant: str, login: LoginIn
 ) -> SealedSecret:
     """Sign in once with the person still there; the sealed login if it works."""
+    try:
+        secret = normalise_totp_secret(login.totp_secret) if login.totp_secret else None
+    except ValueError as exc:
+        raise ApiError(
+            422, "invalid_totp_secret", str(exc), field="totp_secret"
+        ) from None
     credentials = Credentials(
         login=login.login,
         password=SecretStr(login.password),
-        totp_secret=SecretStr(login.totp_secret) if login.totp_secret else None,
+        totp_secret=SecretStr(secret) if secret else None,
     )
     if svc.check_on_connect:
         result = await check_connection(svc.portals, supplier_id, variant, credentials)

@@ -2,6 +2,7 @@
 login is checked and sealed like any other, and the tenant never sees it."""
 
 from adapters.mail.templates import compose
+from adapters.vault.sealing import seal_data
 from adapters.web.connect import catalog_entry, checked_login, publish_connection
 from adapters.web.errors import ApiError
 from adapters.web.security import new_token, sha256_hex
@@ -29,7 +30,7 @@ async def invite(
         portal_variant=body.portal_variant,
         connector_kind=body.connector_kind,
         document_owner=body.document_owner,
-        notify_email=str(body.notify_email or body.client_email),
+        notify_email=str(body.notify_email) if body.notify_email else None,
         collect_from=body.collect_from,
         schedule={"interval_hours": body.schedule_hours},
         token_sha256=sha256_hex(token),
@@ -83,8 +84,13 @@ async def accept(
     catalog_entry(svc, inv.supplier_id, variant, inv.connector_kind)
     sealed = await checked_login(svc, inv.supplier_id, variant, login)
     connection_id = new_id()
+    access = new_token()  # the client's own page of this connection, for later mails
     if not await svc.invitations.complete(
-        inv.invitation_id, connection_id, svc.clock()
+        inv.invitation_id,
+        connection_id,
+        svc.clock(),
+        sha256_hex(access),
+        seal_data(svc.public_key, {"token": access}),
     ):
         raise ApiError(410, "link_completed", "This link was used already.")
     body = ConnectionIn(
@@ -92,7 +98,7 @@ async def accept(
         portal_variant=variant,
         connector_kind=inv.connector_kind,
         document_owner=inv.document_owner,
-        notify_email=inv.notify_email,
+        notify_email=inv.accountant() or inv.client_email,
         collect_from=inv.collect_from,
         schedule_hours=inv.schedule.interval_hours,
         login=login.login,

@@ -97,6 +97,7 @@ def invitation_out(
                 "portal_variant",
                 "connector_kind",
                 "document_owner",
+                "notify_email",
                 "created_at",
                 "expires_at",
                 "completed_at",

@@ -23,6 +23,7 @@ fetch("{api}/documents?page=1", {{headers: {{Authorization: "Bearer " +
 
 ERRORS = {
     Outcome.WRONG: (401, "invalid_login"),
+    Outcome.UNKNOWN: (401, "unknown_account"),
     Outcome.SSO: (403, "sso_required"),
     Outcome.LOCKED: (423, "account_locked"),
     Outcome.ACTION: (403, "terms_not_accepted"),

@@ -39,9 +39,21 @@ async def behaviours(request: web.Request, handler):
         return web.Response(status=429, headers=headers, text="Too many requests")
     if b.slow_seconds:
         await asyncio.sleep(b.slow_seconds)
-    if b.broken_downloads and request.path.endswith(("pdf", ".pdf")):
+    pdf = request.path.endswith(("pdf", ".pdf"))
+    if pdf and (b.broken_downloads or f"/{b.broken_document}." in request.path):
         raise web.HTTPNotFound()
+    if b.broken_from_page and not pdf and _list_page(request) >= b.broken_from_page:
+        raise web.HTTPInternalServerError(text="<h1>Something went wrong</h1>")
     return await handler(request)
+
+
+def _list_page(request: web.Request) -> int:
+    """The number of the document list page asked for (0: not a list page)."""
+    spec = request.app[STATE].spec
+    if not request.path.startswith(spec.documents_path):
+        return 0
+    raw = request.match_info.get("n") or request.query.get("page") or "1"
+    return int(raw) if raw.isdigit() else 0
 
 
 def create_app(spec: PortalSpec) -> web.Application:

@@ -15,6 +15,7 @@ from infra.demo_portal.data import Account, PortalSpec
 class Outcome(StrEnum):
     OK = "ok"
     WRONG = "wrong"
+    UNKNOWN = "unknown"  # no such account: only portals that say so apart
     SSO = "sso"
     LOCKED = "locked"
     ACTION = "action"
@@ -33,6 +34,8 @@ class Behaviour:
     slow_seconds: float = 0.0
     layout_changed: bool = False
     broken_downloads: bool = False  # documents answer 404: a portal-side fault
+    broken_from_page: int = 0  # list pages from this number on answer 500 (0: none)
+    broken_document: str = ""  # this document's download answers 404
 
 
 @dataclass
@@ -64,7 +67,8 @@ class PortalState:
         account = self.spec.account(login)
         self.attempts[login] += 1
         if account is None:
-            return Outcome.WRONG, None
+            unknown = self.spec.says_unknown_login
+            return (Outcome.UNKNOWN if unknown else Outcome.WRONG), None
         name = account.username
         if account.sso_only:
             return Outcome.SSO, account

@@ -43,6 +43,12 @@ class PortalSpec(BaseModel):
     case_sensitive: bool = False
     date_format: str = "%Y-%m-%d"
     decimal_comma: bool = False
+    # How list pages link on: "root" (absolute paths), "query" ("?page=2" and
+    # downloads relative to the page) or "path" ("invoices/page/2", then "3").
+    links: Literal["root", "query", "path"] = "root"
+    # Says "no account with that login" apart from "wrong password", as some real
+    # portals do; others (the default) give one message for both.
+    says_unknown_login: bool = False
     accounts: list[Account]
 
     @property

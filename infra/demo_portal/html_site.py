@@ -12,7 +12,7 @@ from aiohttp import web
 
 from infra.demo_portal.auth import Outcome, PortalState
 from infra.demo_portal.data import Account, Invoice
-from infra.demo_portal.paging import page_of, pdf_response
+from infra.demo_portal.paging import links, page_of, pdf_response
 
 SKINS = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).with_name("skins")),
@@ -67,6 +67,7 @@ SKIN = {
 SYMBOL = {"GBP": "£", "EUR": "€", "USD": "$"}
 MESSAGES = {
     Outcome.WRONG: "The username or password is incorrect.",
+    Outcome.UNKNOWN: "We cannot find an account with that login.",
     Outcome.SSO: "This account uses single sign-on. Sign in with your organisation.",
     Outcome.LOCKED: "Your account is locked after too many failed sign-in attempts.",
     Outcome.ACTION: "Our terms have changed: please accept the new terms to continue.",
@@ -144,7 +145,7 @@ def add_routes(app: web.Application, state: PortalState) -> None:
             return otp_page(account, "That code is not right.")
         return login_page("The code expired. Sign in again.")
 
-    def row(inv: Invoice) -> dict:
+    def row(inv: Invoice, href: str) -> dict:
         total = f"{abs(inv.total):,.2f}"
         if spec.decimal_comma:
             total = total.replace(",", " ").replace(".", ",").replace(" ", ".")
@@ -159,7 +160,7 @@ def add_routes(app: web.Application, state: PortalState) -> None:
             "total": f"{sign}{total}",
             "symbol": symbol,
             "currency": inv.currency,
-            "href": f"{spec.documents_path}/{inv.id}.pdf",
+            "href": href,
         }
 
     def account_of(request) -> Account:
@@ -172,9 +173,10 @@ def add_routes(app: web.Application, state: PortalState) -> None:
     async def documents(request):
         account = account_of(request)
         page = page_of(request, spec, account)
-        nxt = f"{spec.documents_path}?page={page.number + 1}" if page.more else None
+        nested = "n" in request.match_info
+        nxt = links(spec, page, "", nested)[0]
         render = changed if state.behaviour.layout_changed else macros
-        rows = map(row, page.invoices)
+        rows = [row(inv, links(spec, page, inv.id, nested)[1]) for inv in page.invoices]
         return html(render.documents(spec.name, account.customer, rows, nxt))
 
     async def pdf(request):
@@ -185,4 +187,5 @@ def add_routes(app: web.Application, state: PortalState) -> None:
     app.router.add_post(skin.login_path, do_login)
     app.router.add_post(skin.code_path, do_code)
     app.router.add_get(spec.documents_path, documents)
+    app.router.add_get(spec.documents_path + "/page/{n:[0-9]+}", documents)
     app.router.add_get(spec.documents_path + "/{id}.pdf", pdf)

@@ -18,11 +18,33 @@ class Page:
 def page_of(request: web.Request, spec: PortalSpec, account: Account) -> Page:
     invoices = invoices_for(spec, account)
     try:
-        number = max(1, int(request.query.get("page", "1")))
+        raw = request.match_info.get("n") or request.query.get("page", "1")
+        number = max(1, int(raw))
     except ValueError:
         number = 1
     chunk = invoices[(number - 1) * spec.page_size : number * spec.page_size]
     return Page(number, chunk, number * spec.page_size < len(invoices))
+
+
+def links(
+    spec: PortalSpec, page: Page, invoice_id: str, nested: bool
+) -> tuple[str | None, str]:
+    """The next-page link and a download link as this portal writes them; `nested`:
+    the page was served at .../page/N."""
+    root, last = spec.documents_path, spec.documents_path.rsplit("/", 1)[-1]
+    more = page.more
+    if spec.links == "query":
+        return (
+            f"?page={page.number + 1}" if more else None
+        ), f"{last}/{invoice_id}.pdf"
+    if spec.links == "path" and nested:
+        return (f"{page.number + 1}" if more else None), f"../{invoice_id}.pdf"
+    if spec.links == "path":
+        nxt = f"{last}/page/{page.number + 1}" if more else None
+        return nxt, f"{last}/{invoice_id}.pdf"
+    return (
+        f"{root}?page={page.number + 1}" if more else None
+    ), f"{root}/{invoice_id}.pdf"
 
 
 def pdf_response(request: web.Request, spec: PortalSpec, account: Account):

@@ -114,7 +114,7 @@ async def test_connect_watch_break_and_reconnect_in_a_real_browser(
         assert await until(page, lambda s, n: s == "disrupted")
         warning = page.locator(".warning[data-code=invalid_credentials]")
         assert "did not accept the login" in await warning.inner_text()
-        assert "update the login" in (await warning.inner_text()).lower()
+        assert "changed at the portal" in (await warning.inner_text())
         await shots.take(page, "disrupted")
 
         async def mailed():

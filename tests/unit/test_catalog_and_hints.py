@@ -129,16 +129,47 @@ def test_json_answers_carry_credit_notes_and_error_codes():
     assert cfg.login.errors[dig(wrong, cfg.login.error)] == "invalid_credentials"
 
 
-def test_hints_name_the_likely_mistake():
+def test_hints_name_only_the_mistakes_the_login_shows():
     rainforest = CATALOG.supplier("rainforest")
     northwind = CATALOG.supplier("northwind-energy")
     cobalt = CATALOG.supplier("cobalt-water")
     assert "email address" in credential_hints(rainforest, creds("buyer"))[0]
     assert "username" in credential_hints(northwind, creds("a@b.example"))[0]
-    assert "case sensitive" in credential_hints(cobalt, creds("jsmith"))[0]
     assert "space" in credential_hints(northwind, creds(" acme-ltd"))[0]
     assert "space" in credential_hints(northwind, creds("acme-ltd", "pw\t"))[0]
     assert credential_hints(northwind, creds("acme-ltd")) == []
+    # Nothing in "JSmith" or "jsmith" shows a case mistake: no hint blames it.
+    assert credential_hints(cobalt, creds("jsmith")) == []
+    assert credential_hints(cobalt, creds("JSmith")) == []
+
+
+def test_a_refused_login_gets_the_checklist_likeliest_first_in_the_portals_words():
+    cobalt = CATALOG.supplier("cobalt-water")
+    text = remedy(cobalt, InvalidCredentials("no"), creds("JSmith"), variant="default")
+    # The password first; the case rule is one item among the checks, not the verdict.
+    assert text.index("password") < text.index("capital letters")
+    assert "username" in text and "email address" not in text
+    assert not text.startswith("Usernames")
+    rainforest = CATALOG.supplier("rainforest")
+    text = remedy(
+        rainforest, InvalidCredentials("no"), creds("a@b.example"), variant="uk"
+    )
+    assert "email address" in text and "username" not in text
+    assert "Deutschland (rainforest.de) or Rainforest Business (UK)" in text
+    assert "capital letters" not in text  # Rainforest logins are not case sensitive
+    unknown = InvalidCredentials("no account", field="login")
+    text = remedy(rainforest, unknown, creds("a@b.example"), variant="uk")
+    assert text.startswith("Rainforest Market knows no account with this email address")
+    assert "update the login" not in text.lower()  # the person is at the form
+
+
+def test_a_login_that_worked_before_is_told_of_a_changed_password():
+    northwind = CATALOG.supplier("northwind-energy")
+    text = remedy(
+        northwind, InvalidCredentials("no"), creds("acme-ltd"), worked_before=True
+    )
+    assert "changed" in text and "variant" not in text
+    assert "update the login" not in text.lower()  # the email says that, once
 
 
 def test_remedies_are_specific_where_they_can_be_and_never_echo_the_password():
@@ -146,7 +177,7 @@ def test_remedies_are_specific_where_they_can_be_and_never_echo_the_password():
     text = remedy(northwind, InvalidCredentials("no"), creds("acme-ltd", "hunter2 "))
     assert "space" in text and "hunter2" not in text
     generic = remedy(northwind, InvalidCredentials("no"), creds("acme-ltd"))
-    assert "portal variant" in generic  # nothing detectable: the whole checklist
+    assert "password" in generic and "username" in generic
     action = ActionNeeded("terms", action_url="https://portal.example/terms")
     assert "https://portal.example/terms" in remedy(northwind, action, None)
     totp = TwoFactorRequired("no secret", field="totp_secret")

@@ -94,7 +94,7 @@ class Portals:
     def supplier_name(self, supplier_id):
         return "Northwind Energy"
 
-    def remedy(self, supplier_id, err, credentials):
+    def remedy(self, supplier_id, err, credentials, **_):
         return REMEDY[err.code]
 
     @asynccontextmanager

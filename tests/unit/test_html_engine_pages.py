@@ -139,3 +139,13 @@ def test_amounts_in_the_portal_s_own_format():
     )
     assert all(isinstance(r.metadata.total, Decimal) for r in refs)
     assert len(refs) == 8
+
+
+def test_a_next_link_told_apart_only_by_its_words_is_found_by_them():
+    cfg = config("parcelpoint", None)
+    assert cfg.documents.next is not None and cfg.documents.next.contains == "next"
+    # ParcelPoint's first page links "Help" before "Next page >>", neither classed.
+    _, nxt = pages.document_page(
+        page("parcelpoint-default-after-login"), cfg.documents, cfg.values
+    )
+    assert nxt == "invoices/page/2"  # relative to the page; the engine resolves it

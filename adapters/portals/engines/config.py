@@ -21,6 +21,11 @@ class Pick(Strict):
     """Where one value of a document row is: CSS inside the row, or an attribute."""
 
     css: str | None = Field(default=None, description="None: the row itself")
+    contains: str | None = Field(
+        default=None,
+        description="case-insensitive: the first match whose text has this, for links "
+        "told apart only by their words ('Next', 'Weiter', 'Suivant')",
+    )
     attr: str | None = Field(default=None, description="None: the element's text")
     const: str | None = Field(default=None, description="A fixed value instead")
 
@@ -43,6 +48,11 @@ class HtmlLogin(Strict):
     password_field: str
     success: Rule = Field(description="Present once signed in")
     failure: Rule = Field(description="The wrong-login message")
+    unknown_login: Rule | None = Field(
+        default=None,
+        description="The message when the portal says no account has this login, "
+        "where it says so apart from a wrong password",
+    )
     refusals: dict[ErrorCode, Rule] = Field(
         default_factory=dict, description="Other refusals: sso, locked, action needed"
     )
@@ -86,6 +96,10 @@ class JsonLogin(Strict):
     token: str = Field(description="Dotted path of the bearer token in the answer")
     error: str = Field(description="Dotted path of the portal's error code")
     errors: dict[str, ErrorCode] = Field(description="portal error code -> taxonomy")
+    unknown_login: list[str] = Field(
+        default_factory=list,
+        description="portal error codes that say no account has this login",
+    )
     action_url: str | None = Field(default=None, description="Dotted path, if any")
     challenge: str | None = Field(
         default=None, description="Dotted path of a 2-factor challenge in the answer"

@@ -6,7 +6,9 @@ Navigation lives here (which URL, which form, in what order); reading pages is
 
 from collections.abc import AsyncIterator
 from datetime import date
+from functools import partial
 from typing import Any
+from urllib.parse import urljoin
 
 from adapters.portals.engines import html_pages as pages
 from adapters.portals.engines.config import HtmlConfig
@@ -29,8 +31,8 @@ class HtmlPortal:
 
     async def login(self, credentials: Credentials) -> None:
         login = self.cfg.login
-        _, page = await self.http.request("GET", login.path)
-        form = pages.read_form(pages.tree(page), login.form, login.path)
+        resp, page = await self.http.request("GET", login.path)
+        form = pages.read_form(pages.tree(page), login.form, str(resp.url))
         data = form.fields | {
             login.login_field: credentials.login,
             login.password_field: credentials.password.get_secret_value(),
@@ -44,7 +46,7 @@ class HtmlPortal:
             raise
         if step is pages.LoginStep.SIGNED_IN:
             return
-        await self._two_factor(page, resp.url.path, credentials)
+        await self._two_factor(page, str(resp.url), credentials)
 
     async def _two_factor(
         self, page: bytes, url: str, credentials: Credentials
@@ -81,16 +83,19 @@ class HtmlPortal:
         docs = self.cfg.documents
         path: str | None = docs.path
         while path is not None:
-            _, page = await self.http.request("GET", path)
+            resp, page = await self.http.request("GET", path)
             if pages.has_form(page, self.cfg.login.form):
                 raise PortalError("the portal signed us out while listing")
             refs, nxt = pages.document_page(page, docs, self.cfg.values)
-            refs, older_seen = recent(refs, since, self.http.url)
+            # Links are relative to the page they stand on ("?page=2", "page/2",
+            # "../inv.pdf"), as a browser reads them, never to the portal's root.
+            refs, older_seen = recent(refs, since, partial(urljoin, str(resp.url)))
             for ref in refs:
                 yield ref
             # Newest first: once a page reaches before `since`, older pages only hold
             # older documents.
-            path = None if (older_seen and docs.newest_first) else nxt
+            more = nxt is not None and not (older_seen and docs.newest_first)
+            path = self.http.url(urljoin(str(resp.url), nxt)) if more else None
 
     async def download(self, ref: DocumentRef) -> bytes:
         return await self.http.document(ref)

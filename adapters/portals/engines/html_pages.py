@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from enum import StrEnum
+from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -16,6 +17,7 @@ from adapters.portals.engines.config import (
 from adapters.portals.engines.values import document_ref
 from adapters.portals.protocol import (
     ERROR_BY_CODE,
+    LOGIN,
     DocumentRef,
     InvalidCredentials,
     LayoutChanged,
@@ -47,9 +49,13 @@ def tree(page: bytes) -> LexborHTMLParser:
 
 
 def find(doc: LexborHTMLParser, rule: Rule) -> LexborNode | None:
-    for node in doc.css(rule.css):
-        if rule.contains is None or rule.contains.lower() in node.text().lower():
-            return node
+    return _first(doc, rule.css, rule.contains)
+
+
+def _first(node, css: str, contains: str | None) -> LexborNode | None:
+    for found in node.css(css):
+        if contains is None or contains.lower() in found.text().lower():
+            return found
     return None
 
 
@@ -62,13 +68,14 @@ def read_form(doc: LexborHTMLParser, css: str, page_url: str) -> Form:
         for inp in node.css("input")
         if (name := inp.attributes.get("name"))
     }
-    return Form(node.attributes.get("action") or page_url, fields)
+    # An action is relative to the page the form is on, as a browser reads it.
+    return Form(urljoin(page_url, node.attributes.get("action") or ""), fields)
 
 
 def pick(node: LexborNode, spec: Pick) -> str | None:
     if spec.const is not None:
         return spec.const
-    target = node if spec.css is None else node.css_first(spec.css)
+    target = node if spec.css is None else _first(node, spec.css, spec.contains)
     if target is None:
         return None
     if spec.attr is not None:
@@ -92,6 +99,9 @@ def login_step(page: bytes, cfg: HtmlConfig) -> LoginStep:
                 f"portal said: {node.text(strip=True)}",
                 action_url=link.attributes.get("href") if link is not None else None,
             )
+    if cfg.login.unknown_login and (node := find(doc, cfg.login.unknown_login)):
+        # The portal knows no such account: no password was refused.
+        raise InvalidCredentials(f"portal said: {node.text(strip=True)}", field=LOGIN)
     if (node := find(doc, cfg.login.failure)) is not None:
         raise InvalidCredentials(f"portal said: {node.text(strip=True)}")
     raise LayoutChanged("the page after login shows neither success nor an error")
@@ -128,8 +138,8 @@ def document_page(
         for row in doc.css(cfg.row)
     ]
     nxt = None
-    if cfg.next is not None and (link := doc.css_first(cfg.next.css or "")) is not None:
-        nxt = link.attributes.get(cfg.next.attr or "href")
+    if cfg.next is not None and (root := doc.root) is not None:
+        nxt = pick(root, cfg.next.model_copy(update={"attr": cfg.next.attr or "href"}))
     return refs, nxt
 
 

@@ -15,8 +15,10 @@ from adapters.portals.engines.values import document_ref, recent
 from adapters.portals.http import PortalHttp
 from adapters.portals.protocol import (
     ERROR_BY_CODE,
+    LOGIN,
     ChallengeExpired,
     DocumentRef,
+    InvalidCredentials,
     LayoutChanged,
     PortalError,
     WrongChallengeCode,
@@ -90,6 +92,8 @@ class JsonApiPortal:
         if login.challenge and (challenge := dig(answer, login.challenge)):
             return challenge
         code = dig(answer, login.error)
+        if code in login.unknown_login:  # no such account: no password was refused
+            raise InvalidCredentials(f"portal said: {code}", field=LOGIN)
         if code in login.errors:
             action = dig(answer, login.action_url) if login.action_url else None
             raise ERROR_BY_CODE[login.errors[code]](

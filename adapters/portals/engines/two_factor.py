@@ -11,6 +11,7 @@ from adapters.portals.protocol import (
     WrongChallengeCode,
 )
 from schemas.records import ChallengeMedium, Credentials
+from schemas.totp import normalise_totp_secret
 
 
 async def answer_totp(
@@ -23,7 +24,11 @@ async def answer_totp(
             "the portal asks for an authenticator code", field="totp_secret"
         )
     try:
-        await answer(pyotp.TOTP(credentials.totp_secret.get_secret_value()).now())
+        secret = normalise_totp_secret(credentials.totp_secret.get_secret_value())
+    except ValueError as exc:  # sealed by a publisher that did not normalise it
+        raise TwoFactorRequired(str(exc), field="totp_secret") from None
+    try:
+        await answer(pyotp.TOTP(secret).now())
     except WrongChallengeCode as exc:
         raise TwoFactorRequired(
             "the stored authenticator secret makes codes the portal refuses",
