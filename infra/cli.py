@@ -8,6 +8,13 @@ import logging
 import sys
 from pathlib import Path
 
+from infra.cli_env import (
+    check_kafka,
+    check_keys,
+    check_mongodb,
+    local_settings,
+    preflight,
+)
 from infra.cli_portals import add_commands
 from infra.settings import Settings
 
@@ -17,7 +24,14 @@ def cmd_worker(_: argparse.Namespace) -> int:
 
     from infra.bootstrap import build_worker, prepare
 
-    settings = Settings()
+    settings = local_settings()
+    if not preflight(
+        "worker",
+        lambda: check_kafka(settings),
+        lambda: check_mongodb(settings),
+        lambda: check_keys(settings),
+    ):
+        return 2
     logging.basicConfig(level=settings.log_level)
     # One loop for set-up and for Faust, so clients made here stay on it.
     loop = asyncio.new_event_loop()
@@ -51,13 +65,38 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_api(_: argparse.Namespace) -> int:
     from infra.web import run_api
 
-    return run_api()
+    settings = local_settings()
+    if not preflight(
+        "api",
+        lambda: check_kafka(settings),
+        lambda: check_mongodb(settings),
+        lambda: check_keys(settings, public_only=True),
+    ):
+        return 2
+    return run_api(settings)
 
 
 def cmd_tenant_create(args: argparse.Namespace) -> int:
+    from babel import Locale, UnknownLocaleError
+
     from infra.web import create_tenant
 
-    tenant, key = asyncio.run(create_tenant(Settings(), args.name, args.tenant_id))
+    settings = local_settings()
+    locale = None
+    if args.locale:
+        try:
+            locale = str(Locale.parse(args.locale.replace("-", "_")))
+        except (ValueError, UnknownLocaleError):
+            print(
+                f"billhound tenants create: unknown locale {args.locale!r}",
+                file=sys.stderr,
+            )
+            return 2
+    if not preflight("tenants create", lambda: check_mongodb(settings)):
+        return 2
+    tenant, key = asyncio.run(
+        create_tenant(settings, args.name, args.tenant_id, locale=locale)
+    )
     print(f"tenant_id: {tenant.tenant_id}")
     print(f"api_key: {key}")
     print("Keep the key now: Billhound stores only its hash and cannot show it again.")
@@ -84,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     create = tenants.add_parser("create", help="a tenant and its API key")
     create.add_argument("name", help="the business's name, shown on its pages")
     create.add_argument("--tenant-id", help="replace this tenant's API key")
+    create.add_argument(
+        "--locale", help="how its pages write dates and amounts (default en_GB)"
+    )
     create.set_defaults(func=cmd_tenant_create)
     add_commands(sub)
     args = parser.parse_args(argv)

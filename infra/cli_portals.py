@@ -13,6 +13,7 @@ from pydantic import SecretStr
 from adapters.portals.catalog import Catalog
 from adapters.portals.check import check_connection
 from adapters.portals.factory import CatalogPortalFactory
+from infra.cli_env import check_mongodb, local_settings, preflight
 from infra.settings import Settings
 from schemas.records import Credentials
 from schemas.totp import normalise_totp_secret
@@ -54,8 +55,20 @@ def cmd_resume(args: argparse.Namespace) -> int:
     from adapters.store.mongo_suppliers import MongoSupplierStore
     from infra.bootstrap import mongo_client
 
+    try:
+        Catalog.load().supplier(args.supplier)
+    except LookupError:
+        print(
+            f"billhound suppliers resume: no supplier {args.supplier!r} in the "
+            "catalog (find its id with `billhound suppliers search NAME`)",
+            file=sys.stderr,
+        )
+        return 2
+    settings = local_settings()
+    if not preflight("suppliers resume", lambda: check_mongodb(settings)):
+        return 2
+
     async def resume() -> bool:
-        settings = Settings()
         client = mongo_client(settings)
         try:
             store = MongoSupplierStore(client[settings.mongodb_database])
@@ -65,6 +78,8 @@ def cmd_resume(args: argparse.Namespace) -> int:
 
     resumed = asyncio.run(resume())
     print(json.dumps({"supplier_id": args.supplier, "resumed": resumed}))
+    if not resumed:
+        print(f"{args.supplier} was not paused: nothing to resume.", file=sys.stderr)
     return 0 if resumed else 1
 
 

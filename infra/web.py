@@ -37,15 +37,19 @@ async def serve(settings: Settings) -> None:
             await close()
 
 
-def run_api() -> int:
-    settings = Settings()
+def run_api(settings: Settings | None = None) -> int:
+    settings = settings or Settings()
     logging.basicConfig(level=settings.log_level)
     asyncio.run(serve(settings))
     return 0
 
 
 async def create_tenant(
-    settings: Settings, name: str, tenant_id: str | None = None
+    settings: Settings,
+    name: str,
+    tenant_id: str | None = None,
+    *,
+    locale: str | None = None,
 ) -> tuple[Tenant, str]:
     """A tenant with a new API key (replacing the key of an existing tenant_id).
     The key is returned once; only its sha256 is stored."""
@@ -57,6 +61,7 @@ async def create_tenant(
         if existing is not None:  # a new key; everything else the tenant keeps
             tenant = existing.model_copy(
                 update={"name": name, "api_key_sha256": sha256_hex(key)}
+                | ({"locale": locale} if locale else {})
             )
         else:
             tenant = Tenant(
@@ -64,6 +69,7 @@ async def create_tenant(
                 name=name,
                 api_key_sha256=sha256_hex(key),
                 created_at=utcnow(),
+                **({"locale": locale} if locale else {}),
             )
         await store.save(tenant)
     finally:

@@ -80,9 +80,15 @@ class InvitationIn(Request):
 
 
 class SettingsIn(Request):
-    dedupe_mode: DedupeMode = Field(
+    dedupe_mode: DedupeMode | None = Field(
+        default=None,
         description="automatic: drop exact duplicates, flag field matches; review: "
-        "flag every duplicate; off: post everything"
+        "flag every duplicate; off: post everything",
+    )
+    locale: str | None = Field(
+        default=None,
+        pattern=r"^[a-z]{2,3}([_-][A-Za-z]{2,4})?$",
+        description="How the pages write dates and amounts: en_GB, de_DE, fr_FR…",
     )
 
 
@@ -204,6 +210,7 @@ class SettingsOut(Response):
     tenant_id: str
     name: str
     dedupe_mode: DedupeMode
+    locale: str
 
 
 class FieldError(Response):

@@ -201,6 +201,9 @@ class Tenant(Frozen):
     api_key_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     created_at: datetime
     dedupe_mode: DedupeMode = DedupeMode.AUTOMATIC
+    locale: str = Field(
+        default="en_GB", description="How its pages write dates and amounts"
+    )
 
 
 class Invitation(Frozen):

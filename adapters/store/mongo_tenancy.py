@@ -36,6 +36,9 @@ class MongoTenantStore:
             {"_id": tenant_id}, {"$set": {"dedupe_mode": mode.value}}
         )
 
+    async def set_locale(self, tenant_id: str, locale: str) -> None:
+        await self._tenants.update_one({"_id": tenant_id}, {"$set": {"locale": locale}})
+
     async def get(self, tenant_id: str) -> Tenant | None:
         return load(
             Tenant, "tenant_id", await self._tenants.find_one({"_id": tenant_id})

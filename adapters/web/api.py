@@ -2,6 +2,7 @@
 the tenant of its API key (connections: api_connections; the table: routes)."""
 
 from aiohttp import web
+from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ConfigDict, Field
 
 from adapters.store.ports import inbox_cursor, parse_inbox_cursor
@@ -132,13 +133,30 @@ async def revoke_invitation(call: Call) -> InvitationOut:
 
 
 async def get_settings(call: Call) -> SettingsOut:
-    t = call.tenant
-    return SettingsOut(tenant_id=t.tenant_id, name=t.name, dedupe_mode=t.dedupe_mode)
+    return _settings_out(call.tenant)
 
 
 async def update_settings(call: Call) -> SettingsOut:
-    await call.svc.tenants.set_dedupe_mode(call.tenant.tenant_id, call.body.dedupe_mode)
-    t = call.tenant
+    body, tenant = call.body, call.tenant
+    if body.locale is not None:
+        try:
+            locale = str(Locale.parse(body.locale.replace("-", "_")))
+        except (ValueError, UnknownLocaleError):
+            raise ApiError(
+                400,
+                "invalid_request",
+                f"unknown locale {body.locale!r}",
+                field="locale",
+            ) from None
+        await call.svc.tenants.set_locale(tenant.tenant_id, locale)
+        tenant = tenant.model_copy(update={"locale": locale})
+    if body.dedupe_mode is not None:
+        await call.svc.tenants.set_dedupe_mode(tenant.tenant_id, body.dedupe_mode)
+        tenant = tenant.model_copy(update={"dedupe_mode": body.dedupe_mode})
+    return _settings_out(tenant)
+
+
+def _settings_out(t) -> SettingsOut:
     return SettingsOut(
-        tenant_id=t.tenant_id, name=t.name, dedupe_mode=call.body.dedupe_mode
+        tenant_id=t.tenant_id, name=t.name, dedupe_mode=t.dedupe_mode, locale=t.locale
     )

@@ -71,6 +71,23 @@ async def errors(request: web.Request, handler):
         return _json_error(err) if api else message("Sorry", err.detail.message, 500)
 
 
+# A hound's ear on Billhound blue: the tab's mark, with no file to ship.
+FAVICON = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+    '<rect width="32" height="32" rx="7" fill="#1d4ed8"/>'
+    '<path d="M9 8h9a6 6 0 0 1 0 12h-4v5H9z" fill="#fff"/>'
+    '<circle cx="17" cy="14" r="2" fill="#1d4ed8"/></svg>'
+)
+
+
+async def favicon(_: web.Request) -> web.Response:
+    return web.Response(
+        text=FAVICON,
+        content_type="image/svg+xml",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
 def build_app(
     services: WebServices, max_body_bytes: int = 64 * 1024
 ) -> web.Application:
@@ -86,6 +103,8 @@ def build_app(
 
     app.router.add_get("/v1/openapi.json", openapi_json)
     app.router.add_get("/healthz", health)
+    app.router.add_get("/favicon.svg", favicon)
+    app.router.add_get("/favicon.ico", favicon)
     add_routes(app, ROUTES)
     add_pages(app)
     add_invite_pages(app)

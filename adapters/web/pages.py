@@ -3,6 +3,7 @@ sees each connection's state and the inbox, and acts through plain HTML forms.""
 
 from aiohttp import web
 
+from adapters.portals.hints import login_word
 from adapters.web import connect, invites, manage
 from adapters.web.api import file_response
 from adapters.web.errors import ApiError, not_found
@@ -38,32 +39,50 @@ NOTICES = {
 
 
 async def suppliers_view(
-    request: web.Request, tenant: Tenant, token: str, problem=None, status=200
+    request: web.Request,
+    tenant: Tenant,
+    token: str,
+    problem=None,
+    status=200,
+    problem_for: str | None = None,
 ) -> web.Response:
+    """The page; `problem_for`: the connection a failed action was about, so the
+    problem is shown beside it and names it."""
     svc, now = request.app[SERVICES], request.app[SERVICES].clock()
     conns = await svc.connections.list_by_tenant(tenant.tenant_id)
     counts = await svc.inbox.count_by_connection(tenant.tenant_id)
-    views = [
-        connection_out(c, svc.catalog, counts.get(c.connection_id, 0), now)
-        for c in conns
-    ]
+    views = newest_first(
+        [
+            connection_out(c, svc.catalog, counts.get(c.connection_id, 0), now)
+            for c in conns
+        ]
+    )
     inbox = await svc.inbox.list(tenant.tenant_id, limit=INBOX_ROWS + 1)
     invitations = await svc.invitations.list(tenant.tenant_id)
-    busy = any(v.state == "fetching" for v in views) and problem is None
+    catalog = svc.catalog
     return page(
         "suppliers.html",
         status,
         tenant=tenant,
+        locale=tenant.locale,
         csrf=csrf_token(token),
         notice=NOTICES.get(request.query.get("notice", "")),
         problem=problem,
+        problem_for=next((v for v in views if v.connection_id == problem_for), None),
+        fresh=request.query.get("fresh"),
         connections=views,
-        suppliers={s.id: s for s in svc.catalog.all()},
+        suppliers={s.id: s for s in catalog.all()},
+        portal_label=catalog.variant_label,
+        login_word=lambda supplier_id: login_word(catalog.supplier(supplier_id)),
         invitations=[invitation_out(i, now) for i in invitations],
         inbox=inbox[:INBOX_ROWS],
         inbox_more=len(inbox) > INBOX_ROWS,
-        refresh=5 if busy else None,  # follow a fetch without a click
     )
+
+
+def newest_first(views: list) -> list:
+    """The connection made last on top, where a person looks after making it."""
+    return sorted(views, key=lambda v: v.created_at, reverse=True)
 
 
 async def connect_view(
@@ -103,11 +122,11 @@ async def connect_submit(
     form = await form_of(request, token)
     try:
         body = parsed(ConnectionIn, form)
-        await connect.create_connection(request.app[SERVICES], tenant, body)
+        cid, _ = await connect.create_connection(request.app[SERVICES], tenant, body)
     except ApiError as err:
         form.pop("password", None)
         return await connect_view(request, token, form, err.detail, err.status)
-    return redirect("/?notice=connected")
+    return redirect(f"/?notice=connected&fresh={cid}#connection-{cid}")
 
 
 ACTIONS = {  # form action -> (notice afterwards, form model, what it does)
@@ -136,8 +155,10 @@ async def connection_action(
         else:
             await act(svc, tenant, cid, parsed(model, form))
     except ApiError as err:
-        return await suppliers_view(request, tenant, token, err.detail, err.status)
-    return redirect(f"/?notice={notice}")
+        return await suppliers_view(
+            request, tenant, token, err.detail, err.status, problem_for=cid
+        )
+    return redirect(f"/?notice={notice}#connection-{cid}")
 
 
 @signed_in_page

@@ -107,24 +107,24 @@ async def test_an_invited_clients_connection_tells_each_person_their_part(web, s
 
 
 async def test_the_first_fetch_mail_says_what_reached_the_inbox_and_why_not(web, stack):
-    await web.add_tenant("delta", "Delta Books", _settings(stack))
-    first = body_for(PARCELS, "depot-8", notify_email="delta-1@example.com")
-    status, one = await web.call("delta", "POST", "/v1/connections", json=first)
+    await web.add_tenant("zeta", "Zeta Books", _settings(stack))
+    first = body_for(PARCELS, "depot-8", notify_email="zeta-1@example.com")
+    status, one = await web.call("zeta", "POST", "/v1/connections", json=first)
     assert status in (201, 202)
     await connection_state(
-        web, "delta", one["connection_id"], lambda c: c["documents_collected"] == 4
+        web, "zeta", one["connection_id"], lambda c: c["documents_collected"] == 4
     )
     # The same account connected again: every document is a copy of one already in.
-    again = first | {"notify_email": "delta-2@example.com"}
-    status, two = await web.call("delta", "POST", "/v1/connections", json=again)
+    again = first | {"notify_email": "zeta-2@example.com"}
+    status, two = await web.call("zeta", "POST", "/v1/connections", json=again)
     assert status in (201, 202)
     (mail,) = await wait_for(
-        lambda: _async(mails(stack, "delta-2@example.com", "connected"))
+        lambda: _async(mails(stack, "zeta-2@example.com", "connected"))
     )
     assert "0 documents in the inbox" in mail["Subject"]
     text = text_of(mail)
     assert "4 were copies of documents already in the inbox" in text
-    _, shown = await web.call("delta", "GET", f"/v1/connections/{two['connection_id']}")
+    _, shown = await web.call("zeta", "GET", f"/v1/connections/{two['connection_id']}")
     assert shown["documents_collected"] == 0  # the page agrees with the mail
 
 

@@ -25,6 +25,7 @@ async def test_a_new_key_replaces_the_old_and_keeps_the_settings(web, stack):
         "tenant_id": "delta",
         "name": "Delta Books Ltd",
         "dedupe_mode": "review",
+        "locale": "en_GB",
     }
 
 
