@@ -110,7 +110,11 @@ async def reconnect(
 ) -> Connection:
     """A new login, checked first; the connection fetches at once."""
     conn = await svc.connection(tenant, connection_id)
-    sealed = await checked_login(svc, conn.supplier_id, conn.portal_variant, login)
+    try:
+        sealed = await checked_login(svc, conn.supplier_id, conn.portal_variant, login)
+    except ApiError as err:  # which of the person's connections it was about
+        name = svc.catalog.supplier(conn.supplier_id).name
+        raise err.about(f"{name} for {conn.document_owner}") from None
     before = await svc.connections.change_status(
         connection_id,
         allowed=NOT_DELETED,  # any state: a new login is always welcome

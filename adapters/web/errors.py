@@ -12,6 +12,14 @@ class ApiError(Exception):
         self.status = status
         self.detail = ErrorDetail(code=code, message=message, **extra)
 
+    def about(self, what: str) -> "ApiError":
+        """The same error, saying which thing it was about ("Northwind Energy for
+        Bistro Bob: …"), for a person with several of them."""
+        extra = self.detail.model_dump(exclude={"code", "message"})
+        return ApiError(
+            self.status, self.detail.code, f"{what}: {self.detail.message}", **extra
+        )
+
     def body(self) -> ErrorBody:
         return ErrorBody(error=self.detail)
 

@@ -49,6 +49,8 @@ async def test_disruption_mail_reminders_then_reconnect(web, stack):
             "alpha", "PUT", path + "/credentials", json=wrong
         )
         assert status == 422 and answer["error"]["code"] == "invalid_credentials"
+        # Which connection it was about, for a person with many of them.
+        assert answer["error"]["message"].startswith("ParcelPoint for Depot Seven: ")
         _, still = await web.call("alpha", "GET", path)
         assert still["state"] == "disrupted"
 
