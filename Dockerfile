@@ -9,7 +9,8 @@ COPY agents agents
 COPY adapters adapters
 COPY infra infra
 RUN pip install --no-cache-dir .
-RUN useradd --system billhound
+# A fixed uid, so mounted key files can be owned by it (docs/operations.md).
+RUN useradd --system --uid 10001 billhound
 USER billhound
 ENTRYPOINT ["billhound"]
 CMD ["worker"]

@@ -41,6 +41,7 @@ schemas: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -m infra.demo_portal.describe
 	$(BIN)/python -m adapters.web.openapi
+	$(BIN)/python -m schemas.samples
 
 # The labelled document corpus (PDFs and labels.json), for a look at what the
 # benchmark reads; the benchmark makes its own in a temporary folder.

@@ -203,7 +203,7 @@ async def build_web(settings: Settings) -> tuple[WebServices, list]:
     publisher = KafkaPublisher(settings.kafka_bootstrap, settings.topic_prefix)
     await publisher.start()
     public_key = settings.vault_public_key
-    if public_key is None:  # local runs: the public half of the fetchers' key
+    if not public_key:  # local runs: the public half of the fetchers' key
         public_key = KeyRing.load(settings.vault_keys_dir).public_key_b64()
     services = WebServices(
         connections=MongoConnectionStore(db),

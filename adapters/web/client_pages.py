@@ -42,6 +42,7 @@ async def _view(request, notice=None, problem=None, status=200) -> web.Response:
         c=connection_out(conn, svc.catalog, collected, svc.clock()),
         supplier=svc.catalog.supplier(conn.supplier_id),
         tenant_name=tenant.name,
+        locale=tenant.locale,
         base=f"/client/{request.match_info['token']}",
         notice=notice,
         problem=problem,

@@ -101,8 +101,38 @@ def openapi(routes: list[Route], version: str = "1.0.0") -> dict:
     }
 
 
+ROUTES_START, ROUTES_END = "<!-- routes: make docs -->", "<!-- /routes -->"
+
+
+def routes_markdown(routes) -> str:
+    """Every /v1 route as a table row: what it does, what it takes, how it answers."""
+    rows = ["| route | does | takes | answers |", "|---|---|---|---|"]
+    for r in routes:
+        takes = []
+        if r.query is not None:
+            takes.append("query: " + ", ".join(f"`{n}`" for n in r.query.model_fields))
+        if r.body is not None:
+            takes.append(", ".join(f"`{n}`" for n in r.body.model_fields))
+        errors = ", ".join(str(code) for code in r.errors)
+        answer = f"{r.status}" + (f"; {errors}" if errors else "")
+        rows.append(
+            f"| `{r.method} {r.path}` | {r.summary} | {'; '.join(takes) or '—'} "
+            f"| {answer} |"
+        )
+    return "\n".join(rows)
+
+
+def with_routes(doc: str, routes) -> str:
+    """docs/api.md with its route table made anew from the route table."""
+    head, _, rest = doc.partition(ROUTES_START)
+    _, _, tail = rest.partition(ROUTES_END)
+    table = routes_markdown(routes)
+    return f"{head}{ROUTES_START}\n{table}\n{ROUTES_END}{tail}"
+
+
 def main() -> None:
-    """Write docs/openapi.json (make docs); a test compares it with what is served."""
+    """Write docs/openapi.json and the route table of docs/api.md (make docs); tests
+    compare them with what is served."""
     import json
     from pathlib import Path
 
@@ -110,7 +140,9 @@ def main() -> None:
 
     out = Path("docs/openapi.json")
     out.write_text(json.dumps(openapi(ROUTES), indent=2, sort_keys=True) + "\n")
-    print(f"wrote {out}")
+    api = Path("docs/api.md")
+    api.write_text(with_routes(api.read_text(), ROUTES))
+    print(f"wrote {out} and the routes of {api}")
 
 
 if __name__ == "__main__":

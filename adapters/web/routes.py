@@ -209,7 +209,7 @@ ROUTES = [
         "GET",
         "/v1/settings",
         get_settings,
-        "The tenant's settings: how duplicates are handled",
+        "The tenant's settings: how duplicates are handled, the locale of its pages",
         response=SettingsOut,
         tags=("settings",),
     ),
@@ -217,7 +217,8 @@ ROUTES = [
         "PUT",
         "/v1/settings",
         update_settings,
-        "Change how duplicates are handled (automatic, review, off)",
+        "Change how duplicates are handled (automatic, review, off) and how the "
+        "pages write dates and amounts (locale)",
         body=SettingsIn,
         response=SettingsOut,
         errors=(400, 413, 415),
