@@ -2,6 +2,7 @@
 hashed), a form token bound to it, and form parsing shared by every page."""
 
 import functools
+import re
 from datetime import timedelta
 
 from aiohttp import web
@@ -51,14 +52,18 @@ async def login_page(request: web.Request) -> web.Response:
 
 async def login(request: web.Request) -> web.Response:
     svc = request.app[SERVICES]
-    key = str((await request.post()).get("api_key", "")).strip()
+    form = await request.post()
+    key = str(form.get("api_key", "")).strip()
+    # A mailed link's place on the page (#connection-…) survives signing in.
+    place = str(form.get("place", ""))
+    place = place if re.fullmatch(r"#connection-[A-Za-z0-9_-]{1,64}", place) else ""
     tenant = await svc.tenants.by_key(sha256_hex(key)) if key else None
     if tenant is None:
         return page("login.html", 401, error="That API key is not valid.")
     token = new_token()
     expires = svc.clock() + timedelta(hours=SESSION_HOURS)
     await svc.tenants.open_session(sha256_hex(token), tenant.tenant_id, expires)
-    resp = redirect("/?notice=signed-in")
+    resp = redirect(f"/?notice=signed-in{place}")
     resp.set_cookie(
         COOKIE,
         token,

@@ -3,7 +3,8 @@ tests switch on (maintenance, 429, slow pages, a changed layout) and /_demo endp
 
 /_demo/stats counts login attempts, codes sent and requests, so tests can prove nothing
 was retried; /_demo/codes/{login} is the 'SMS outbox'; /_demo/accounts/{login}/password
-changes a password to break a connection; /_demo/behaviour and /_demo/reset steer it.
+changes a password to break a connection, /_demo/accounts/{login}/sign-out ends its
+sessions; /_demo/behaviour and /_demo/reset steer it.
 """
 
 import asyncio
@@ -67,6 +68,7 @@ def create_app(spec: PortalSpec) -> web.Application:
     app.router.add_get("/_demo/stats", stats)
     app.router.add_get("/_demo/codes/{username}", last_code)
     app.router.add_post("/_demo/accounts/{username}/password", set_password)
+    app.router.add_post("/_demo/accounts/{username}/sign-out", sign_out)
     app.router.add_post("/_demo/behaviour", set_behaviour)
     app.router.add_post("/_demo/reset", reset)
     app.router.add_post("/_demo/reset-stats", reset)
@@ -92,6 +94,16 @@ async def set_password(request: web.Request) -> web.Response:
         raise web.HTTPNotFound()
     state.passwords[username] = str(body["password"])
     state.sign_out(username)  # as real portals do when a password changes
+    return web.json_response({"ok": True})
+
+
+async def sign_out(request: web.Request) -> web.Response:
+    """End the account's sessions, as a portal's own session timeout would."""
+    state = request.app[STATE]
+    username = request.match_info["username"]
+    if username not in state.passwords:
+        raise web.HTTPNotFound()
+    state.sign_out(username)
     return web.json_response({"ok": True})
 
 

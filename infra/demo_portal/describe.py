@@ -27,6 +27,7 @@ Every portal also answers, for tests and demos:
 | `GET /_demo/stats` | login attempts, codes sent, requests, the busiest second |
 | `GET /_demo/codes/{login}` | the last code 'sent by SMS' to an account |
 | `POST /_demo/accounts/{login}/password` `{"password": ...}` | change a password |
+| `POST /_demo/accounts/{login}/sign-out` | end the account's sessions (a timeout) |
 | `POST /_demo/behaviour` | switch on `maintenance` (503), `rate_limited` (429), \
 `retry_after`, `slow_seconds`, `layout_changed`, `broken_downloads` (404s), \
 `broken_from_page` (list pages from N answer 500), `broken_document` (one 404) |

@@ -177,6 +177,16 @@ async def test_the_page_reads_on_a_phone_and_to_a_screen_reader(
             assert width <= 375, f"{path} is {width}px wide"
         options = await page.locator("#portal_variant option").all_inner_texts()
         assert options and not any(re.search(r"\((\w+)\).*\(\1\)", o) for o in options)
+
+        # A mailed link to the connection leads there, through signing in.
+        await page.set_viewport_size({"width": 1280, "height": 860})
+        await page.goto(web.url + "/")
+        await page.click("button:has-text('Sign out')")
+        await page.goto(f"{web.url}/#connection-{cid}")
+        await page.fill("#api_key", key)
+        await page.click("button[type=submit]")
+        await page.wait_for_selector("text=Connected suppliers")
+        assert page.url.endswith(f"#connection-{cid}")
     finally:
         await stack.portal_call(
             COBALT,

@@ -34,8 +34,10 @@ async def test_a_list_page_that_fails_keeps_the_pages_before_it(stack, db):
         assert numbers == {i.number for i in everything[:20]}
         assert doc["bookmark"] is None  # page 3 was not read: nothing moves past it
         assert doc["status"] == "pending"  # reported as before: retried, nobody told
-    finally:
-        await stack.portal_call(NORTHWIND, "POST", "/_demo/reset")
+    finally:  # the portal mends; its sessions live on, as a real portal's would
+        await stack.portal_call(
+            NORTHWIND, "POST", "/_demo/behaviour", {"broken_from_page": 0}
+        )
     rows = await inbox_of(db, conn, 24)
     assert sorted(r["metadata"]["number"] for r in rows) == sorted(
         i.number for i in everything
@@ -64,7 +66,24 @@ async def test_a_download_that_fails_keeps_the_documents_before_it(stack, db):
         }
         assert doc["bookmark"] is None
     finally:
-        await stack.portal_call(PARCELS, "POST", "/_demo/reset")
+        await stack.portal_call(
+            PARCELS, "POST", "/_demo/behaviour", {"broken_document": ""}
+        )
     rows = await inbox_of(db, conn, len(everything))
     numbers = [r["metadata"]["number"] for r in rows]
     assert sorted(numbers) == sorted(i.number for i in everything)
+
+
+async def test_a_session_lost_mid_run_never_turns_sign_in_pages_into_documents(
+    stack, db
+):
+    everything = expected(NORTHWIND, "acme-ltd", date(2024, 1, 1))
+    _, conn = await connect_to(stack, NORTHWIND, "acme-ltd", collect_from="2024-01-01")
+    await inbox_of(db, conn, 1)  # the run is downloading: the portal ends the session
+    await stack.portal_call(NORTHWIND, "POST", "/_demo/accounts/acme-ltd/sign-out")
+    rows = await inbox_of(db, conn, len(everything))
+    assert sorted(r["metadata"]["number"] for r in rows) == sorted(
+        i.number for i in everything
+    )
+    doc = await connection(db, conn)
+    assert doc["rejected_documents"] == 0  # no sign-in page was kept as a document

@@ -98,7 +98,14 @@ class HtmlPortal:
             path = self.http.url(urljoin(str(resp.url), nxt)) if more else None
 
     async def download(self, ref: DocumentRef) -> bytes:
-        return await self.http.document(ref)
+        data = await self.http.document(ref)
+        if not data.startswith(b"%PDF") and pages.has_form(data, self.cfg.login.form):
+            # The session ended under us: the sign-in page is no document, and keeping
+            # it would mark the document as fetched. Fail; the next run fetches it.
+            raise PortalError(
+                f"signed out while downloading {ref.supplier_document_id}"
+            )
+        return data
 
     def export_state(self) -> dict[str, Any]:
         state: dict[str, Any] = {"cookies": self.http.export_cookies()}
