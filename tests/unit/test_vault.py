@@ -12,12 +12,15 @@ from schemas.records import Credentials, SealedSecret
 def test_seal_and_unseal(tmp_path):
     KeyRing.create(tmp_path)
     ring = KeyRing.load(tmp_path)
-    sealed = seal(ring.public_key_b64(), Credentials(login="me", password=" pw "))
-    assert sealed.key_id == ring.current_key_id and "pw" not in sealed.ciphertext
+    # Long enough that random base64 never holds it by chance ("pw" did, 1 run in 40).
+    secret = " correct-horse-battery-staple "
+    sealed = seal(ring.public_key_b64(), Credentials(login="me", password=secret))
+    assert sealed.key_id == ring.current_key_id
+    assert secret.strip() not in sealed.ciphertext
     assert sealed.ciphertext not in repr(sealed) + str(sealed)
     back = ring.unseal(sealed)
-    assert back.login == "me" and back.password.get_secret_value() == " pw "
-    assert "pw" not in repr(back) and "pw" not in str(back)
+    assert back.login == "me" and back.password.get_secret_value() == secret
+    assert secret.strip() not in repr(back) and secret.strip() not in str(back)
 
 
 def test_rotation_keeps_old_secrets_readable(tmp_path):
