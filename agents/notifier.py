@@ -2,10 +2,7 @@
 one when a connection's first fetch completes, one when a portal sends a code; each
 to the person it concerns, with a link to a page that person can open."""
 
-import asyncio
-import logging
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import faust
@@ -15,43 +12,21 @@ from adapters.mail.templates import compose
 from adapters.store.ports import (
     ConnectionStore,
     Delivery,
-    DocumentOutcomes,
-    DocumentStore,
-    InboxStore,
     NotificationStore,
 )
-from adapters.store.tenancy_ports import InvitationStore
+from agents.notify_lookups import Lookups
 from agents.notify_policy import (
-    Audience,
-    audience,
     every,
     first_fetch_completed,
-    settled,
     still_disrupted,
 )
 from schemas.envelope import utcnow
 from schemas.errors import TITLE, ErrorCode
 from schemas.events import AuthFailed, ChallengeRequired, ConnectionStatusChanged
-from schemas.records import Connection, SealedSecret
+from schemas.records import Connection
 from streams.publish import Outgoing
 from streams.stage import StageRunner, run_event, run_timer
 from streams.topics import Topics
-
-log = logging.getLogger(__name__)
-
-
-@dataclass
-class Lookups:
-    """What the mails are written from besides the connection: the invitation it
-    came through, how its documents were judged, and names people know."""
-
-    invitations: InvitationStore | None = None
-    documents: DocumentStore | None = None
-    inbox: InboxStore | None = None
-    unseal: Callable[[SealedSecret], dict] | None = None
-    supplier_name: Callable[[str], str] = str
-    portal_label: Callable[[str, str], str] = field(default=lambda _, variant: variant)
-    settle_seconds: float = 60.0  # the longest the first-fetch mail waits for dedupe
 
 
 class NotifierHandler:
@@ -77,19 +52,6 @@ class NotifierHandler:
         if conn is None:  # retried, then dead-lettered: never dropped in silence
             raise LookupError(f"event for unknown connection {connection_id}")
         return conn
-
-    async def _audience(self, conn: Connection) -> Audience:
-        inv = None
-        if self.look.invitations is not None:
-            inv = await self.look.invitations.by_connection(conn.connection_id)
-        link = None
-        if inv is not None and inv.client_access and self.look.unseal is not None:
-            try:
-                token = self.look.unseal(inv.client_access)["token"]
-                link = f"{self.page_url}client/{token}"
-            except Exception:  # noqa: BLE001 - a retired key: mail as for any connection
-                log.warning("client page of %s unreadable", conn.connection_id)
-        return audience(conn, inv, self.page_url, link)
 
     async def _mail_once(
         self,
@@ -118,7 +80,7 @@ class NotifierHandler:
 
     async def on_auth_failed(self, event: AuthFailed) -> AsyncIterator[Outgoing]:
         conn = await self._connection(event.connection_id)
-        who = await self._audience(conn)
+        who = await self.look.audience(conn, self.page_url)
         remind_at = self.clock() + self.reminder_every if self.reminder_limit else None
         await self._mail_once(
             event.disruption_id,  # one mail per disruption; reminders follow it
@@ -154,13 +116,13 @@ class NotifierHandler:
         if not first_fetch_completed(event):
             return
         conn = await self._connection(event.connection_id)
-        who = await self._audience(conn)
+        who = await self.look.audience(conn, self.page_url)
         to, link = who.acts, who.acts_link
         if who.client is not None:  # a client's connection: news for the accountant
             if not who.informed:
                 return
             to, link = who.informed, who.informed_link
-        outcome, posted = await self._settled_outcome(conn)
+        outcome, posted = await self.look.first_fetch_outcome(conn)
         await self._mail_once(
             f"initial:{conn.connection_id}",  # once per connection, ever
             conn,
@@ -176,30 +138,11 @@ class NotifierHandler:
         return
         yield
 
-    async def _settled_outcome(self, conn: Connection) -> tuple[DocumentOutcomes, int]:
-        """What the first fetch's documents came to once dedupe and the inbox have
-        judged them all (or, at worst, after settle_seconds): so the mail's counts
-        are the page's."""
-        docs, inbox = self.look.documents, self.look.inbox
-        if docs is None or inbox is None:
-            return DocumentOutcomes(judged=conn.documents_found), conn.documents_found
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.look.settle_seconds
-        while True:
-            outcome = await docs.outcomes(conn.connection_id)
-            counts = await inbox.count_by_connection(conn.tenant_id, conn.connection_id)
-            posted = counts.get(conn.connection_id, 0)
-            if settled(outcome, conn.documents_found, posted) or (
-                loop.time() >= deadline
-            ):
-                return outcome, posted
-            await asyncio.sleep(0.5)  # dedupe and the inbox are a hop or two behind
-
     async def on_challenge_required(
         self, event: ChallengeRequired
     ) -> AsyncIterator[Outgoing]:
         conn = await self._connection(event.connection_id)
-        who = await self._audience(conn)
+        who = await self.look.audience(conn, self.page_url)
         await self._mail_once(
             f"challenge:{event.challenge_id}",
             conn,
@@ -225,7 +168,7 @@ class NotifierHandler:
                 await self.notifications.stop_reminders(reminder.notification_id)
                 continue
             code = ErrorCode(conn.last_error)
-            who = await self._audience(conn)
+            who = await self.look.audience(conn, self.page_url)
             mail = compose(
                 "disruption",
                 who.acts,

@@ -370,3 +370,30 @@ async def test_field_keys_find_the_original_and_skip_rejected_files(stores):
     assert await docs.find_new_by_weak_key("t1", "w", True) is None  # it has a number
     assert (await docs.find_new_by_weak_key("t1", "w2", True)).document_id == "d2"
     assert await docs.find_new_by_sha("t1", "b" * 64) is None  # rejected: no original
+
+
+async def test_outcomes_count_how_a_connections_documents_were_judged(stores):
+    docs = stores["documents"]
+    judged = [
+        record("d1", sha="a", supplier_id="inv-1"),
+        record("d2", sha="b", supplier_id="inv-2", verdict=Verdict.SUSPECTED_DUPLICATE),
+        record(
+            "d3", sha="a", supplier_id="inv-3", verdict=Verdict.DUPLICATE
+        ).model_copy(update={"post": False}),
+        record("d4", sha="c", supplier_id="inv-4").model_copy(
+            update={"rejection": "not_a_document: an HTML page"}
+        ),
+        record("d5", sha="d", supplier_id="inv-5", connection="c2"),
+    ]
+    for rec in judged:
+        assert await docs.insert(rec)
+    out = await docs.outcomes("c1")
+    assert (out.judged, out.to_post, out.flagged, out.dropped, out.rejected) == (
+        4,
+        2,
+        1,
+        1,
+        1,
+    )
+    assert (await docs.outcomes("c2")).judged == 1
+    assert (await docs.outcomes("nobody")).judged == 0

@@ -42,6 +42,13 @@ CONTRAST = """([sel, prop]) => Array.from(document.querySelectorAll(sel)).map(el
 })"""
 
 
+async def new_tenant(web, stack, tenant_id, name, locale=None) -> str:
+    settings = Settings(mongodb_uri=stack.mongodb_uri, mongodb_database=stack.db_name)
+    _, key = await create_tenant(settings, name, tenant_id, locale=locale)
+    web.keys[tenant_id] = key
+    return key
+
+
 async def sign_in(page: Page, url: str, key: str) -> None:
     await page.goto(url + "/login")
     await page.fill("#api_key", key)
@@ -55,11 +62,7 @@ async def test_a_fetch_is_followed_in_place_and_typing_survives(
     browser_page,  # noqa: F811
 ):
     page = browser_page
-    settings = Settings(mongodb_uri=stack.mongodb_uri, mongodb_database=stack.db_name)
-    _, key = await create_tenant(
-        settings, "Kappa Steuerberatung", "kappa", locale="de_DE"
-    )
-    web.keys["kappa"] = key
+    key = await new_tenant(web, stack, "kappa", "Kappa Steuerberatung", "de_DE")
     await sign_in(page, web.url, key)
 
     # Connect on the page; the new connection is where the person looks.
@@ -111,11 +114,7 @@ async def test_the_page_reads_on_a_phone_and_to_a_screen_reader(
     browser_page,  # noqa: F811
 ):
     page = browser_page
-    settings = Settings(mongodb_uri=stack.mongodb_uri, mongodb_database=stack.db_name)
-    _, key = await create_tenant(
-        settings, "Lambda Bookkeeping With A Long Name", "lambda"
-    )
-    web.keys["lambda"] = key
+    key = await new_tenant(web, stack, "lambda", "Lambda Bookkeeping With A Long Name")
     body = body_for(COBALT, "JSmith", document_owner="J Smith Plumbing And Heating Ltd")
     status, made = await web.call("lambda", "POST", "/v1/connections", json=body)
     assert status in (201, 202)
