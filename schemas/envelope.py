@@ -1,13 +1,14 @@
 """The envelope every Billhound event shares, and upcasters for old versions."""
 
 import builtins
-import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ulid import ULID
+
+from schemas import bounded_json
 
 
 def new_id() -> str:
@@ -50,10 +51,7 @@ class Event(BaseModel):
     def parse_raw_event(cls, raw: bytes) -> Self:
         """Parse wire bytes, upcasting old versions; ValueError says what is wrong."""
 
-        try:
-            data = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ValueError(f"not JSON: {exc}") from exc
+        data = bounded_json.loads(raw)  # ValueError: too deep, huge ints, not JSON
         if not isinstance(data, dict):
             raise ValueError("event is not a JSON object")
         if data.get("type") != cls.TYPE:

@@ -194,15 +194,29 @@ class OperatorAlert(Event):
 
 
 class DeadLetter(Event):
-    """An event no stage could process; key: the original key."""
+    """An event no stage could process; key: the original key. Version 2: a large
+    original is kept as a bounded prefix, with its size, sha256 and where the whole
+    of it can still be read (topic, partition, offset)."""
 
     TYPE: ClassVar[str] = "dead-letter"
+    VERSION: ClassVar[int] = 2
 
     tenant_id: str | None = None  # type: ignore[assignment]
     connection_id: str | None = None  # type: ignore[assignment]
     original_topic: str
     original_key_b64: str | None = None
-    original_value_b64: str
+    original_value_b64: str = Field(
+        description="The original bytes, base64; only a prefix when truncated"
+    )
+    original_truncated: bool = False
+    original_size: int | None = Field(default=None, ge=0, description="Bytes")
+    original_sha256: str | None = None
+    original_partition: int | None = None
+    original_offset: int | None = None
     stage: str
     error: str
     attempts: int = Field(ge=0)
+
+
+# New fields are optional: a version 1 letter reads unchanged.
+UPCASTERS[("dead-letter", 1)] = lambda data: {**data, "version": 2}

@@ -2,15 +2,32 @@
 
 import asyncio
 import base64
+import hashlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+
+from aiokafka.errors import (
+    InvalidTopicError,
+    MessageSizeTooLargeError,
+    RecordTooLargeError,
+    UnknownTopicOrPartitionError,
+)
 
 from schemas.envelope import Event
 from schemas.events import DeadLetter
 from streams.publish import Outgoing, Publisher
 
 log = logging.getLogger(__name__)
+KEEP_BYTES = 64 * 1024  # of a poison event in its letter; far below any broker limit
+KEEP_KEY = 1024
+# Publishing failures no retry can mend: the letter is logged and skipped.
+PERMANENT = (
+    MessageSizeTooLargeError,
+    RecordTooLargeError,
+    UnknownTopicOrPartitionError,
+    InvalidTopicError,
+)
 
 Handler = Callable[[Event], AsyncIterator[Outgoing]]
 
@@ -38,12 +55,13 @@ class StageRunner:
         *,
         topic: str,
         key: bytes | None,
+        where: tuple[int, int] | None = None,  # partition, offset
     ) -> None:
         try:
             event = model.parse_raw_event(raw or b"")
         except ValueError as exc:
             log.warning("%s: malformed event on %s: %s", self.stage, topic, exc)
-            await self._dead_letter(raw, topic, key, str(exc), attempts=0)
+            await self._dead_letter(raw, topic, key, str(exc), 0, where=where)
             return
         for attempt in range(1, self.policy.attempts + 1):
             try:
@@ -63,7 +81,9 @@ class StageRunner:
                     reason,
                 )
                 if attempt == self.policy.attempts:
-                    await self._dead_letter(raw, topic, key, reason, attempt, event)
+                    await self._dead_letter(
+                        raw, topic, key, reason, attempt, event, where
+                    )
                     return
                 await asyncio.sleep(self.policy.backoff_seconds * 2 ** (attempt - 1))
 
@@ -75,6 +95,7 @@ class StageRunner:
         reason: str,
         attempts: int,
         event: Event | None = None,
+        where: tuple[int, int] | None = None,
     ) -> None:
         ids = {}
         if event is not None:
@@ -84,17 +105,28 @@ class StageRunner:
                 "correlation_id": event.correlation_id,
                 "causation_id": event.event_id,
             }
+        raw = raw or b""
+        partition, offset = where or (None, None)
         letter = DeadLetter(
             **ids,
             original_topic=topic,
-            original_key_b64=base64.b64encode(key).decode() if key else None,
-            original_value_b64=base64.b64encode(raw or b"").decode(),
+            original_key_b64=base64.b64encode(key[:KEEP_KEY]).decode() if key else None,
+            # Always publishable: a large original keeps a prefix; the whole of it
+            # stays readable at its topic, partition and offset.
+            original_value_b64=base64.b64encode(raw[:KEEP_BYTES]).decode(),
+            original_truncated=len(raw) > KEEP_BYTES,
+            original_size=len(raw),
+            original_sha256=hashlib.sha256(raw).hexdigest(),
+            original_partition=partition,
+            original_offset=offset,
             stage=self.stage,
             error=reason[:2000],
             attempts=attempts,
         )
         out = Outgoing(
-            "dead-letter", key.decode(errors="replace") if key else None, letter
+            "dead-letter",
+            key[:KEEP_KEY].decode(errors="replace") if key else None,
+            letter,
         )
         delay = self.policy.backoff_seconds
         while True:  # losing the letter loses the event: wait for the broker instead
@@ -103,6 +135,20 @@ class StageRunner:
                 return
             except asyncio.CancelledError:
                 raise
+            except PERMANENT as exc:
+                # Waiting cannot help, and waiting would stop the stage for good.
+                log.error(
+                    "%s: dead-letter for %s@%s/%s (%s bytes, sha256 %s) cannot be "
+                    "published, skipped: %s",
+                    self.stage,
+                    topic,
+                    partition,
+                    offset,
+                    len(raw),
+                    letter.original_sha256,
+                    exc,
+                )
+                return
             except Exception as exc:  # noqa: BLE001
                 log.error("%s: cannot publish dead-letter: %s", self.stage, exc)
                 await asyncio.sleep(delay)
@@ -113,7 +159,12 @@ async def run_event(runner: StageRunner, model: type[Event], event, handler: Han
     """Feed one Faust event (raw bytes) to runner.run with its topic and key."""
     message = event.message
     await runner.run(
-        model, message.value, handler, topic=message.topic, key=message.key
+        model,
+        message.value,
+        handler,
+        topic=message.topic,
+        key=message.key,
+        where=(message.partition, message.offset),
     )
 
 

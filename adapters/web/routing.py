@@ -1,7 +1,6 @@
 """The /v1 route table: one declaration gives the aiohttp route, its validation and
 its OpenAPI entry, so the document cannot drift from what is served."""
 
-import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from adapters.web.errors import ApiError, invalid
 from adapters.web.security import sha256_hex
 from adapters.web.services import WebServices
+from schemas import bounded_json
 from schemas.records import Tenant
 
 SERVICES = web.AppKey("services", WebServices)
@@ -68,9 +68,11 @@ async def parse_body(request: web.Request, model: type[BaseModel]) -> BaseModel:
         raise ApiError(415, "unsupported_media_type", "send application/json")
     raw = await request.read()  # over client_max_size: 413, turned into JSON
     try:
-        data = json.loads(raw or b"null")
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApiError(400, "invalid_json", f"the body is not JSON: {exc}") from None
+        data = bounded_json.loads(raw or b"null")
+    except ValueError as exc:
+        raise ApiError(
+            400, "invalid_json", f"the body is not usable JSON: {exc}"
+        ) from None
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -17,7 +17,9 @@ def new_token() -> str:
 
 def sha256_hex(secret: str) -> str:
     # Plain sha256 suffices: these are 256-bit random tokens, not passwords.
-    return hashlib.sha256(secret.encode()).hexdigest()
+    # surrogatepass: a key or token with bytes that are not UTF-8 (aiohttp keeps them
+    # as surrogates) hashes to something no key matches, instead of raising.
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def csrf_token(session_token: str) -> str:
