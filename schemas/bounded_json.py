@@ -23,7 +23,9 @@ def loads(raw: bytes, *, max_bytes: int | None = None, max_depth: int = MAX_DEPT
     try:
         return json.loads(raw, parse_int=_int)
     except UnicodeDecodeError as exc:
-        raise ValueError(f"not UTF-8: {exc.reason} at byte {exc.start}") from None
+        raise ValueError(
+            f"not JSON: not UTF-8 ({exc.reason} at byte {exc.start})"
+        ) from None
     except json.JSONDecodeError as exc:
         raise ValueError(f"not JSON: {exc}") from None
     except RecursionError:  # a depth the scan above missed: still a clear refusal
