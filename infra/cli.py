@@ -77,20 +77,16 @@ def cmd_api(_: argparse.Namespace) -> int:
 
 
 def cmd_tenant_create(args: argparse.Namespace) -> int:
-    from babel import Locale, UnknownLocaleError
-
+    from adapters.web.render import canonical_locale
     from infra.web import create_tenant
 
     settings = local_settings()
     locale = None
     if args.locale:
         try:
-            locale = str(Locale.parse(args.locale.replace("-", "_")))
-        except (ValueError, UnknownLocaleError):
-            print(
-                f"billhound tenants create: unknown locale {args.locale!r}",
-                file=sys.stderr,
-            )
+            locale = canonical_locale(args.locale)
+        except ValueError as exc:
+            print(f"billhound tenants create: {exc}", file=sys.stderr)
             return 2
     if not preflight("tenants create", lambda: check_mongodb(settings)):
         return 2

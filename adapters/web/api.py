@@ -2,12 +2,12 @@
 the tenant of its API key (connections: api_connections; the table: routes)."""
 
 from aiohttp import web
-from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ConfigDict, Field
 
 from adapters.store.ports import inbox_cursor, parse_inbox_cursor
 from adapters.web import invites
 from adapters.web.errors import ApiError, not_found
+from adapters.web.render import canonical_locale
 from adapters.web.routing import Call
 from adapters.web.views import (
     inbox_item_out,
@@ -140,14 +140,9 @@ async def update_settings(call: Call) -> SettingsOut:
     body, tenant = call.body, call.tenant
     if body.locale is not None:
         try:
-            locale = str(Locale.parse(body.locale.replace("-", "_")))
-        except (ValueError, UnknownLocaleError):
-            raise ApiError(
-                400,
-                "invalid_request",
-                f"unknown locale {body.locale!r}",
-                field="locale",
-            ) from None
+            locale = canonical_locale(body.locale)
+        except ValueError as exc:
+            raise ApiError(400, "invalid_request", str(exc), field="locale") from None
         await call.svc.tenants.set_locale(tenant.tenant_id, locale)
         tenant = tenant.model_copy(update={"locale": locale})
     if body.dedupe_mode is not None:

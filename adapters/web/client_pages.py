@@ -6,7 +6,7 @@ from aiohttp import web
 
 from adapters.web import connect, manage
 from adapters.web.errors import ApiError
-from adapters.web.page_session import parsed
+from adapters.web.page_session import parsed, plain_form
 from adapters.web.render import message, page
 from adapters.web.routing import SERVICES
 from adapters.web.security import sha256_hex
@@ -68,9 +68,7 @@ async def client_action(request: web.Request) -> web.Response:
     if action not in ACTIONS:
         raise web.HTTPNotFound()
     model, act = ACTIONS[action]
-    form = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
-    if not form.get("totp_secret"):
-        form.pop("totp_secret", None)
+    form = await plain_form(request)
     try:
         svc, _, tenant, cid = await _opened(request)
         await act(svc, tenant, cid, parsed(model, form))

@@ -5,7 +5,7 @@ from aiohttp import web
 
 from adapters.web import invites
 from adapters.web.errors import ApiError
-from adapters.web.page_session import parsed
+from adapters.web.page_session import parsed, plain_form
 from adapters.web.render import message, page
 from adapters.web.routing import SERVICES
 from schemas.api import LoginIn
@@ -51,10 +51,8 @@ async def invitation_submit(request: web.Request) -> web.Response:
         inv = await invites.open_invitation(svc, token)
     except ApiError as err:
         return _gone(err)
-    form = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
+    form = await plain_form(request)
     variant = form.pop("portal_variant", None)
-    if not form.get("totp_secret"):
-        form.pop("totp_secret", None)
     try:
         await invites.accept(svc, token, variant, parsed(LoginIn, form))
     except ApiError as err:

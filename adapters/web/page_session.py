@@ -32,11 +32,18 @@ async def signed_in(request: web.Request) -> tuple[Tenant, str] | None:
     return (tenant, token) if tenant else None
 
 
-async def form_of(request: web.Request, session_token: str) -> dict[str, str]:
+async def plain_form(request: web.Request) -> dict[str, str]:
+    """A posted form's text fields; an empty optional field counts as not sent (the
+    password is kept, so an empty one is refused rather than missing)."""
     form = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
+    return {k: v for k, v in form.items() if v != "" or k == "password"}
+
+
+async def form_of(request: web.Request, session_token: str) -> dict[str, str]:
+    form = await plain_form(request)
     if not same(form.pop("csrf", ""), csrf_token(session_token)):
         raise ApiError(403, "csrf", "The form expired: reload the page and try again.")
-    return {k: v for k, v in form.items() if v != "" or k == "password"}
+    return form
 
 
 def parsed(model: type[BaseModel], form: dict[str, str]) -> BaseModel:

@@ -56,3 +56,14 @@ async def test_the_cli_creates_a_tenant_whose_key_signs_in(web, stack):
     )
     assert status == 200 and mine["tenant_id"] == tenant_id
     assert mine["name"] == "Epsilon & Co" and mine["dedupe_mode"] == "automatic"
+
+
+async def test_the_locale_is_set_by_name_and_an_unknown_one_is_refused(web, stack):
+    settings = Settings(mongodb_uri=stack.mongodb_uri, mongodb_database=stack.db_name)
+    await web.add_tenant("mu", "Mu Comptabilité", settings)
+    status, mine = await web.call("mu", "PUT", "/v1/settings", json={"locale": "fr-FR"})
+    assert status == 200 and mine["locale"] == "fr_FR"
+    status, err = await web.call("mu", "PUT", "/v1/settings", json={"locale": "xx_YY"})
+    assert status == 400 and err["error"]["field"] == "locale"
+    _, mine = await web.call("mu", "GET", "/v1/settings")
+    assert mine["locale"] == "fr_FR" and mine["dedupe_mode"] == "automatic"
