@@ -20,7 +20,7 @@ from schemas.envelope import utcnow
 from schemas.events import DocumentAccepted, DocumentFound, DocumentRejected
 from schemas.records import DedupeMode, DocumentFacts
 from streams.publish import Outgoing
-from streams.stage import StageRunner, run_event
+from streams.stage import StageRunner, Unprocessable, run_event
 from streams.topics import Topics
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,12 @@ class DedupeHandler:
         self.connections, self.mode_of, self.clock = connections, mode_of, clock
 
     async def on_document_found(self, found: DocumentFound) -> AsyncIterator[Outgoing]:
+        conn = await self.connections.get(found.connection_id)
+        if conn is None or conn.tenant_id != found.tenant_id:
+            # Judged, it would be dropped later for want of an inbox owner.
+            raise Unprocessable(
+                f"document-found for unknown connection {found.connection_id}"
+            )
         doc_id = document_id_for(found)
         # Layer 1: a portal document already judged is never judged again.
         record = await self.documents.get(doc_id) or await self._judge(found, doc_id)

@@ -13,6 +13,7 @@ from schemas.envelope import Event, new_id
 from schemas.events import ChallengeAnswered, ChallengeRequired, FetchDue
 from schemas.records import Connection, PendingChallenge
 from streams.publish import Outgoing
+from streams.stage import Unprocessable
 
 log = logging.getLogger("agents.fetcher")
 CHALLENGE_GRACE = timedelta(seconds=60)  # lease beyond expiry, for the expiry tick
@@ -25,12 +26,13 @@ class ChallengeSteps:
         self, answer: ChallengeAnswered
     ) -> AsyncIterator[Outgoing]:
         conn = await self.connections.get(answer.connection_id)
-        pending = conn.challenge if conn is not None else None
-        if (
-            pending is None
-            or pending.challenge_id != answer.challenge_id
-            or conn.tenant_id != answer.tenant_id  # only its own tenant may answer
-        ):
+        # Only its own tenant may answer: another's is told no more than a stranger.
+        if conn is None or conn.tenant_id != answer.tenant_id:
+            raise Unprocessable(
+                f"challenge-answered for unknown connection {answer.connection_id}"
+            )
+        pending = conn.challenge
+        if pending is None or pending.challenge_id != answer.challenge_id:
             log.info(
                 "answer to challenge %s ignored: none waiting", answer.challenge_id
             )

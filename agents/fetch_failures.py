@@ -27,6 +27,16 @@ from schemas.records import Connection, ConnectionStatus, Credentials
 from streams.publish import Outgoing
 
 log = logging.getLogger("agents.fetcher")
+# Failures of one connection that operators hear of at once, whoever else is told.
+OPERATORS_TOLD = {
+    ErrorCode.CREDENTIALS_UNREADABLE: (
+        "put that private key in BILLHOUND_VAULT_KEYS_DIR of every fetcher, or ask "
+        "the tenant to enter the login again"
+    ),
+    ErrorCode.SUPPLIER_UNKNOWN: (
+        "deploy a catalog that has this supplier and variant, or delete the connection"
+    ),
+}
 
 
 def has_worked(conn: Connection) -> bool:
@@ -68,6 +78,8 @@ async def on_failure(
         action,
     )
     now = h.clock()
+    if err.code in OPERATORS_TOLD:
+        yield _operator_alert(h, conn, due, err)
     if action is FailureAction.DISRUPT:
         async for out in _disrupt(h, conn, due, err, credentials, now):
             yield out
@@ -128,6 +140,24 @@ async def _disrupt(h, conn, due, err, credentials, now) -> AsyncIterator[Outgoin
     )
     yield status_changed(
         due, before.status, ConnectionStatus.DISRUPTED, err.detail, err.code
+    )
+
+
+def _operator_alert(h, conn: Connection, due: FetchDue, err: PortalError) -> Outgoing:
+    remedy = OPERATORS_TOLD[err.code]
+    detail = f"connection {conn.connection_id}: {err.detail}; {remedy}"
+    log.error("OPERATOR ALERT: %s", detail)
+    return Outgoing(
+        "operator-alert",
+        conn.supplier_id,
+        due.caused(
+            OperatorAlert,
+            alert=err.code.value,
+            supplier_id=conn.supplier_id,
+            error_code=err.code,
+            detail=detail,
+            connection_ids=[conn.connection_id],
+        ),
     )
 
 

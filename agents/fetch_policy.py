@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from schemas.errors import OWNER, ErrorCode, ErrorOwner
+from schemas.errors import NOT_RETRIED, OWNER, ErrorCode, ErrorOwner
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,8 @@ def action_for(code: ErrorCode, failed_attempts: int, backoff: RetryBackoff):
     owner = OWNER[code]
     if owner is ErrorOwner.USER:
         return FailureAction.DISRUPT
-    if code is ErrorCode.LAYOUT_CHANGED:
-        return FailureAction.GIVE_UP  # retrying cannot help; operators must fix parsing
+    if code in NOT_RETRIED:
+        return FailureAction.GIVE_UP  # retrying cannot help; operators must act
     if failed_attempts >= backoff.max_attempts:
         return FailureAction.GIVE_UP
     return FailureAction.RETRY

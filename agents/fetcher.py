@@ -7,8 +7,15 @@ from datetime import datetime, timedelta
 
 import faust
 
+from adapters.portals.catalog import UnknownSupplier
 from adapters.portals.protocol import ChallengeRequired as CodeSent
-from adapters.portals.protocol import DocumentRef, PortalError, PortalFactory
+from adapters.portals.protocol import (
+    CredentialsUnreadable,
+    DocumentRef,
+    PortalError,
+    PortalFactory,
+    SupplierUnknown,
+)
 from adapters.store.ports import (
     ConnectionStore,
     DocumentStore,
@@ -28,7 +35,7 @@ from schemas.events import (
 )
 from schemas.records import Connection, ConnectionStatus
 from streams.publish import Outgoing
-from streams.stage import StageRunner, run_event, run_timer
+from streams.stage import StageRunner, Unprocessable, run_event, run_timer
 from streams.topics import Topics
 
 log = logging.getLogger(__name__)
@@ -62,7 +69,9 @@ class FetcherHandler(ChallengeSteps):
 
     async def on_fetch_due(self, due: FetchDue) -> AsyncIterator[Outgoing]:
         conn = await self.connections.get(due.connection_id)
-        if conn is None or conn.run_id != due.correlation_id:
+        if conn is None or conn.tenant_id != due.tenant_id:
+            raise Unprocessable(f"fetch-due for unknown connection {due.connection_id}")
+        if conn.run_id != due.correlation_id:
             # Not this run's turn (stale, duplicate, or another run holds it): one fetch
             # of a connection at a time.
             log.info("fetch %s for %s skipped: not the current run", *_ids(due))
@@ -84,6 +93,15 @@ class FetcherHandler(ChallengeSteps):
         async for out in self._run(conn, due, sign_in):
             yield out
 
+    def _credentials(self, conn: Connection):
+        try:
+            return self.vault.unseal(conn.credentials)
+        except UnsealError as exc:
+            raise CredentialsUnreadable(
+                f"credentials sealed with key id {conn.credentials.key_id} cannot be "
+                f"opened by this fetcher ({exc})"
+            ) from None
+
     def _kept_session(self, conn: Connection) -> dict | None:
         if conn.portal_session is None:
             return None
@@ -101,7 +119,7 @@ class FetcherHandler(ChallengeSteps):
         newest, found, credentials = conn.bookmark, 0, None
         failure: PortalError | None = None
         try:
-            credentials = self.vault.unseal(conn.credentials)
+            credentials = self._credentials(conn)
             async with self.portals.open(
                 conn.supplier_id, conn.portal_variant
             ) as portal:
@@ -128,6 +146,8 @@ class FetcherHandler(ChallengeSteps):
                 session = self.vault.seal_data(portal.export_state())
         except PortalError as err:
             failure = failure or err
+        except UnknownSupplier as exc:  # the catalog lost it, or never had it
+            failure = SupplierUnknown(f"{exc}: not in this fetcher's catalog")
         if failure is not None:
             # Reported as any failure; the bookmark stays, so the next run lists
             # again what this one did not read (what it did is known by id).

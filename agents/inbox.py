@@ -8,11 +8,11 @@ from adapters.store.ports import ConnectionStore, Delivery, InboxStore
 from schemas.events import DocumentAccepted, InboxPosted
 from schemas.records import Connection, InboxItem
 from streams.publish import Outgoing
-from streams.stage import StageRunner, run_event
+from streams.stage import StageRunner, Unprocessable, run_event
 from streams.topics import Topics
 
 
-class UnknownConnection(LookupError):
+class UnknownConnection(Unprocessable):
     pass
 
 
@@ -41,8 +41,10 @@ class InboxHandler:
         self, accepted: DocumentAccepted
     ) -> AsyncIterator[Outgoing]:
         conn = await self.connections.get(accepted.connection_id)
-        if conn is None:
-            raise UnknownConnection(f"no connection {accepted.connection_id}")
+        if conn is None or conn.tenant_id != accepted.tenant_id:
+            raise UnknownConnection(
+                f"document-accepted for unknown connection {accepted.connection_id}"
+            )
         item = inbox_item(accepted, conn)
         if await self.inbox.insert(accepted.tenant_id, item) is Delivery.DONE:
             return

@@ -25,7 +25,7 @@ from schemas.errors import TITLE, ErrorCode
 from schemas.events import AuthFailed, ChallengeRequired, ConnectionStatusChanged
 from schemas.records import Connection
 from streams.publish import Outgoing
-from streams.stage import StageRunner, run_event, run_timer
+from streams.stage import StageRunner, Unprocessable, run_event, run_timer
 from streams.topics import Topics
 
 
@@ -47,10 +47,13 @@ class NotifierHandler:
         self.reminder_every, self.reminder_limit = reminder_every, reminder_limit
         self.look = lookups or Lookups()
 
-    async def _connection(self, connection_id: str) -> Connection:
-        conn = await self.connections.get(connection_id)
-        if conn is None:  # retried, then dead-lettered: never dropped in silence
-            raise LookupError(f"event for unknown connection {connection_id}")
+    async def _connection(self, event) -> Connection:
+        conn = await self.connections.get(event.connection_id)
+        if conn is None or conn.tenant_id != event.tenant_id:
+            # Dead-lettered with the reason: never dropped in silence, never retried.
+            raise Unprocessable(
+                f"{event.TYPE} for unknown connection {event.connection_id}"
+            )
         return conn
 
     async def _mail_once(
@@ -79,7 +82,7 @@ class NotifierHandler:
         }
 
     async def on_auth_failed(self, event: AuthFailed) -> AsyncIterator[Outgoing]:
-        conn = await self._connection(event.connection_id)
+        conn = await self._connection(event)
         who = await self.look.audience(conn, self.page_url)
         remind_at = self.clock() + self.reminder_every if self.reminder_limit else None
         await self._mail_once(
@@ -115,7 +118,7 @@ class NotifierHandler:
     ) -> AsyncIterator[Outgoing]:
         if not first_fetch_completed(event):
             return
-        conn = await self._connection(event.connection_id)
+        conn = await self._connection(event)
         who = await self.look.audience(conn, self.page_url)
         to, link = who.acts, who.acts_link
         if who.client is not None:  # a client's connection: news for the accountant
@@ -141,7 +144,7 @@ class NotifierHandler:
     async def on_challenge_required(
         self, event: ChallengeRequired
     ) -> AsyncIterator[Outgoing]:
-        conn = await self._connection(event.connection_id)
+        conn = await self._connection(event)
         who = await self.look.audience(conn, self.page_url)
         await self._mail_once(
             f"challenge:{event.challenge_id}",

@@ -17,7 +17,7 @@ from schemas.events import (
 )
 from schemas.records import Connection, ConnectionStatus, FetchReason
 from streams.publish import Outgoing
-from streams.stage import StageRunner, run_event, run_timer
+from streams.stage import StageRunner, Unprocessable, run_event, run_timer
 from streams.topics import Topics
 
 
@@ -135,7 +135,9 @@ class SchedulerHandler:
         now = self.clock()
         conn = await self.connections.get(event.connection_id)
         if conn is None or conn.tenant_id != event.tenant_id:
-            raise LookupError(f"fetch requested for unknown {event.connection_id}")
+            raise Unprocessable(
+                f"fetch-requested for unknown connection {event.connection_id}"
+            )
         paused = await self.suppliers.paused()
         running = await self.connections.running_by_supplier(now)
         if conn.supplier_id in paused | full_suppliers(running, self.session_limit):

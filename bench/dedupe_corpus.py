@@ -17,9 +17,17 @@ from adapters.documents.reader import DocumentReader
 from adapters.store.memory import InMemoryConnectionStore
 from adapters.store.memory_records import InMemoryDocumentStore, InMemoryFileStore
 from agents.dedupe import DedupeHandler, document_id_for
+from agents.scheduler import SchedulePolicy, new_connection
 from bench.corpus.generate import SUPPLIERS, generate
-from schemas.events import DocumentFound
-from schemas.records import DocumentMetadata, FileRef, Verdict
+from schemas.envelope import utcnow
+from schemas.events import ConnectionCreated, DocumentFound
+from schemas.records import (
+    ConnectorKind,
+    DocumentMetadata,
+    FileRef,
+    SealedSecret,
+    Verdict,
+)
 
 FIELDS = {  # DocumentFacts field -> label field
     "supplier": "supplier",
@@ -34,6 +42,27 @@ FIELDS = {  # DocumentFacts field -> label field
 }
 
 
+async def _connections(labels: list[dict]) -> InMemoryConnectionStore:
+    """The corpus's connections, as the scheduler would have made them."""
+    store = InMemoryConnectionStore()
+    for conn_id in sorted({item["connection_id"] for item in labels}):
+        supplier = next(
+            i["supplier_id"] for i in labels if i["connection_id"] == conn_id
+        )
+        event = ConnectionCreated(
+            tenant_id="bench",
+            connection_id=conn_id,
+            supplier_id=supplier,
+            connector_kind=ConnectorKind.COST,
+            document_owner="Bench Ltd",
+            notify_email="bench@example.com",
+            collect_from=date(2000, 1, 1),
+            credentials=SealedSecret(key_id="bench", ciphertext="YmVuY2g="),
+        )
+        await store.create(new_connection(event, utcnow(), SchedulePolicy()))
+    return store
+
+
 async def run(corpus: Path) -> dict:
     labels = json.loads((corpus / "labels.json").read_text())
     files, documents = InMemoryFileStore(), InMemoryDocumentStore()
@@ -41,7 +70,7 @@ async def run(corpus: Path) -> dict:
         documents,
         files,
         DocumentReader(20 * 1024 * 1024, [name for _, name, *_ in SUPPLIERS]),
-        InMemoryConnectionStore(),
+        await _connections(labels),
     )
     seen_groups: set[str] = set()
     outcome = defaultdict(Counter)  # role -> verdicts

@@ -142,7 +142,7 @@ class ConnectionOut(Response):
     status: ConnectionStatus
     state: str = Field(
         description="What the page shows: connected, fetching, waiting_for_code, "
-        "disrupted, paused"
+        "stalled (a failure only operators can mend), disrupted, paused"
     )
     created_at: datetime
     last_fetch_at: datetime | None

@@ -15,6 +15,9 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "rate_limited"
     LAYOUT_CHANGED = "layout_changed"
     INTERNAL_ERROR = "internal_error"
+    # No retry mends these: the run ends at once and says so.
+    CREDENTIALS_UNREADABLE = "credentials_unreadable"  # sealed to a key we do not hold
+    SUPPLIER_UNKNOWN = "supplier_unknown"  # not in this deployment's catalog
 
 
 class ErrorOwner(StrEnum):
@@ -35,7 +38,14 @@ OWNER: dict[ErrorCode, ErrorOwner] = {
     ErrorCode.RATE_LIMITED: ErrorOwner.NOBODY,
     ErrorCode.LAYOUT_CHANGED: ErrorOwner.OPERATORS,
     ErrorCode.INTERNAL_ERROR: ErrorOwner.OPERATORS,
+    # The person can mend it at once by entering the login again; operators are told
+    # as well, since a key missing on the fetchers affects every such connection.
+    ErrorCode.CREDENTIALS_UNREADABLE: ErrorOwner.USER,
+    ErrorCode.SUPPLIER_UNKNOWN: ErrorOwner.OPERATORS,
 }
+
+# Operator-class failures that retrying cannot mend: the run gives up at once.
+NOT_RETRIED = frozenset({ErrorCode.LAYOUT_CHANGED, ErrorCode.SUPPLIER_UNKNOWN})
 
 TITLE: dict[ErrorCode, str] = {
     ErrorCode.INVALID_CREDENTIALS: "The supplier portal did not accept the login",
@@ -49,6 +59,9 @@ TITLE: dict[ErrorCode, str] = {
     ErrorCode.RATE_LIMITED: "The supplier portal asked us to slow down",
     ErrorCode.LAYOUT_CHANGED: "The supplier portal changed",
     ErrorCode.INTERNAL_ERROR: "Something went wrong on our side",
+    ErrorCode.CREDENTIALS_UNREADABLE: "We cannot read the login saved for this "
+    "connection",
+    ErrorCode.SUPPLIER_UNKNOWN: "This supplier is not available on this service",
 }
 
 REMEDY: dict[ErrorCode, str] = {
@@ -78,6 +91,15 @@ REMEDY: dict[ErrorCode, str] = {
     ErrorCode.RATE_LIMITED: "Nothing to do: we retry automatically.",
     ErrorCode.LAYOUT_CHANGED: "Nothing to do: our team has been alerted.",
     ErrorCode.INTERNAL_ERROR: "Nothing to do: our team has been alerted.",
+    ErrorCode.CREDENTIALS_UNREADABLE: (
+        "Enter the portal login again (Reconnect): the saved one was locked with a "
+        "key this service no longer holds. Our team has been told."
+    ),
+    ErrorCode.SUPPLIER_UNKNOWN: (
+        "Nothing to do: nothing is fetched from this supplier until our team, who "
+        "have been told, make it available again. Documents already collected stay "
+        "in the inbox."
+    ),
 }
 
 

@@ -32,6 +32,11 @@ PERMANENT = (
 Handler = Callable[[Event], AsyncIterator[Outgoing]]
 
 
+class Unprocessable(Exception):
+    """An event no retry can mend (it names a connection that does not exist, say):
+    dead-lettered at once with this reason, never dropped in silence."""
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     attempts: int = 3
@@ -70,6 +75,11 @@ class StageRunner:
                 return
             except asyncio.CancelledError:
                 raise
+            except Unprocessable as exc:
+                log.warning("%s: %s unprocessable: %s", self.stage, event.event_id, exc)
+                reason = str(exc)
+                await self._dead_letter(raw, topic, key, reason, attempt, event, where)
+                return
             except Exception as exc:  # noqa: BLE001 - the point is to catch everything
                 reason = f"{type(exc).__name__}: {exc}"
                 log.warning(

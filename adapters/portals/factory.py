@@ -16,6 +16,7 @@ from adapters.portals.engines.json_api import JsonApiPortal
 from adapters.portals.hints import remedy
 from adapters.portals.http import PortalHttp, new_client
 from adapters.portals.protocol import PortalError, PortalSession
+from schemas.errors import REMEDY
 
 
 def build_session(
@@ -39,7 +40,10 @@ class CatalogPortalFactory:
         self._sessions: dict[str, asyncio.Semaphore] = defaultdict(asyncio.Semaphore)
 
     def supplier_name(self, supplier_id: str) -> str:
-        return self.catalog.supplier(supplier_id).name
+        try:
+            return self.catalog.supplier(supplier_id).name
+        except LookupError:  # gone from the catalog: its id still names it
+            return supplier_id
 
     def remedy(
         self,
@@ -50,7 +54,10 @@ class CatalogPortalFactory:
         variant: str | None = None,
         worked_before: bool = False,
     ) -> str:
-        supplier = self.catalog.supplier(supplier_id)
+        try:
+            supplier = self.catalog.supplier(supplier_id)
+        except LookupError:
+            return REMEDY[err.code]
         return remedy(
             supplier, err, credentials, variant=variant, worked_before=worked_before
         )

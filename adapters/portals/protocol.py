@@ -99,6 +99,18 @@ class LayoutChanged(PortalError):
     code = ErrorCode.LAYOUT_CHANGED
 
 
+class CredentialsUnreadable(PortalError):
+    """The stored login cannot be unsealed: no portal is contacted."""
+
+    code = ErrorCode.CREDENTIALS_UNREADABLE
+
+
+class SupplierUnknown(PortalError):
+    """The connection's supplier or variant is not in this deployment's catalog."""
+
+    code = ErrorCode.SUPPLIER_UNKNOWN
+
+
 ERROR_BY_CODE: dict[ErrorCode, type[PortalError]] = {
     cls.code: cls
     for cls in (

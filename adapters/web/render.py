@@ -31,6 +31,7 @@ STATE_LABEL = {
     "connected": "Connected",
     "fetching": "Fetching",
     "waiting_for_code": "Waiting for a code",
+    "stalled": "Stopped: our team is on it",
     "disrupted": "Disrupted",
     "paused": "Paused",
 }

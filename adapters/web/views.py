@@ -12,17 +12,19 @@ from schemas.api import (
     SupplierOut,
     VariantOut,
 )
-from schemas.errors import REMEDY, TITLE, ErrorCode
+from schemas.errors import NOT_RETRIED, REMEDY, TITLE, ErrorCode
 from schemas.records import Connection, ConnectionStatus, InboxItem, Invitation
 
 ACTIVE = (ConnectionStatus.PENDING, ConnectionStatus.CONNECTED)
 
 
 def state_of(conn: Connection, now: datetime) -> str:
-    """connected, fetching, waiting_for_code, disrupted or paused."""
+    """connected, fetching, waiting_for_code, stalled, disrupted or paused."""
     if conn.status in ACTIVE and conn.challenge is not None:
         return "waiting_for_code"
     running = conn.run_id is not None and (conn.run_lease_until or now) >= now
+    if conn.status in ACTIVE and not running and _stalled(conn):
+        return "stalled"
     if conn.status is ConnectionStatus.PENDING or (
         conn.status is ConnectionStatus.CONNECTED and running
     ):
@@ -30,8 +32,17 @@ def state_of(conn: Connection, now: datetime) -> str:
     return conn.status.value
 
 
+def _stalled(conn: Connection) -> bool:
+    """The last run failed in a way no retry mends: operators must act first."""
+    return conn.last_error is not None and ErrorCode(conn.last_error) in NOT_RETRIED
+
+
 def warning_of(conn: Connection) -> ConnectionWarning | None:
-    if conn.status is not ConnectionStatus.DISRUPTED or conn.last_error is None:
+    if conn.last_error is None:
+        return None
+    if conn.status is not ConnectionStatus.DISRUPTED and not (
+        conn.status in ACTIVE and _stalled(conn)
+    ):
         return None
     code = ErrorCode(conn.last_error)
     return ConnectionWarning(

@@ -63,6 +63,20 @@ def plain_pdf() -> bytes:
     return bytes(pdf.output())
 
 
+def known_connections(*pairs: tuple[str, str]) -> InMemoryConnectionStore:
+    """A store holding connections (tenant, connection): c1, c2 of t1 and c9 of t2
+    by default, the ones the events built here name."""
+    from agents.scheduler import SchedulePolicy, new_connection
+
+    store = InMemoryConnectionStore()
+    for tenant, conn in pairs or (("t1", "c1"), ("t1", "c2"), ("t2", "c9")):
+        made = new_connection(
+            created(tenant_id=tenant, connection_id=conn), NOW, SchedulePolicy()
+        )
+        store.rows[conn] = made
+    return store
+
+
 def dedupe_handler(documents=None, files=None, connections=None, mode_of=None):
     from adapters.documents.reader import DocumentReader
     from agents.dedupe import DedupeHandler, automatic
@@ -71,7 +85,7 @@ def dedupe_handler(documents=None, files=None, connections=None, mode_of=None):
         documents if documents is not None else InMemoryDocumentStore(),
         files if files is not None else PlainFiles(),
         DocumentReader(1024 * 1024, ["Northwind Energy"]),
-        connections if connections is not None else InMemoryConnectionStore(),
+        connections if connections is not None else known_connections(),
         mode_of or automatic,
         clock=lambda: NOW,
     )

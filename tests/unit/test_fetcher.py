@@ -326,10 +326,11 @@ def test_every_code_has_an_action(code):
         ErrorCode.WRONG_CHALLENGE_CODE,
         ErrorCode.ACTION_NEEDED,
         ErrorCode.ACCOUNT_LOCKED,
+        ErrorCode.CREDENTIALS_UNREADABLE,  # entering the login again mends it
     }
     if code in user:
         assert action is FailureAction.DISRUPT
-    elif code is ErrorCode.LAYOUT_CHANGED:
+    elif code in (ErrorCode.LAYOUT_CHANGED, ErrorCode.SUPPLIER_UNKNOWN):
         assert action is FailureAction.GIVE_UP
     else:
         assert action is FailureAction.RETRY
