@@ -116,7 +116,7 @@ class FetcherHandler(ChallengeSteps):
         self, conn: Connection, due: FetchDue, sign_in: SignIn
     ) -> AsyncIterator[Outgoing]:
         since = max(due.since, conn.collect_from)
-        newest, found, credentials = conn.bookmark, 0, None
+        newest, found, credentials, known = conn.bookmark, 0, None, set()
         failure: PortalError | None = None
         try:
             credentials = self._credentials(conn)
@@ -162,7 +162,9 @@ class FetcherHandler(ChallengeSteps):
             now=now,
             bookmark=newest,
             next_check_at=next_check_at(conn, now, self.schedule, self.jitter()),
-            found=found,
+            # What an interrupted attempt already handed on counts too: a first run
+            # that needed three tries found everything it listed, not its last try's.
+            documents_found=found + max(conn.documents_found, len(known)),
             portal_session=session,
         )
         await self.suppliers.clear_layout_failure(conn.supplier_id, conn.connection_id)

@@ -41,19 +41,28 @@ class Lookups:
         self, conn: Connection
     ) -> tuple[DocumentOutcomes, int]:
         """What the first fetch's documents came to once dedupe and the inbox have
-        judged them all (or, at worst, after settle_seconds): so the mail's counts
-        are the page's."""
+        judged them all (or, at worst, after settle_seconds with no progress): so
+        the mail's counts are the page's, however far behind the stages are."""
         docs, inbox = self.documents, self.inbox
         if docs is None or inbox is None:
             return DocumentOutcomes(judged=conn.documents_found), conn.documents_found
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.settle_seconds
+        deadline, seen = loop.time() + self.settle_seconds, None
         while True:
             outcome = await docs.outcomes(conn.connection_id)
             counts = await inbox.count_by_connection(conn.tenant_id, conn.connection_id)
             posted = counts.get(conn.connection_id, 0)
-            if settled(outcome, conn.documents_found, posted) or (
-                loop.time() >= deadline
-            ):
+            if settled(outcome, conn.documents_found, posted):
+                return outcome, posted
+            if (outcome.judged, posted) != seen:  # still moving: a backlog, not a loss
+                seen = outcome.judged, posted
+                deadline = loop.time() + self.settle_seconds
+            elif loop.time() >= deadline:
+                log.warning(
+                    "first-fetch mail of %s sent unsettled: %d of %d judged",
+                    conn.connection_id,
+                    outcome.judged,
+                    conn.documents_found,
+                )
                 return outcome, posted
             await asyncio.sleep(0.5)  # dedupe and the inbox are a hop or two behind

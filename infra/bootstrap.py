@@ -15,6 +15,7 @@ from adapters.documents.reader import DocumentReader
 from adapters.mail.smtp import SmtpMailer
 from adapters.portals.catalog import Catalog
 from adapters.portals.factory import CatalogPortalFactory
+from adapters.store.availability import MongoAvailability
 from adapters.store.mongo_connections import MongoConnectionStore
 from adapters.store.mongo_documents import GridFsFileStore, MongoDocumentStore
 from adapters.store.mongo_inbox import MongoInboxStore, MongoNotificationStore
@@ -25,7 +26,9 @@ from adapters.vault.sealing import KeyRing
 from adapters.web.services import WebServices
 from agents import dedupe, fetcher, inbox, notifier, scheduler
 from agents.fetch_policy import RetryBackoff
+from infra.health import WorkerHealth
 from infra.settings import Settings
+from infra.worker import stop_worker
 from schemas.records import DedupeMode
 from schemas.topics import TOPIC_NAMES
 from streams.app import StreamSettings, create_app
@@ -37,7 +40,11 @@ from streams.topics import Topics
 
 def mongo_client(settings: Settings) -> AsyncMongoClient:
     # tz_aware: datetimes come back as UTC-aware, so comparisons with utcnow() work.
-    return AsyncMongoClient(settings.mongodb_uri, tz_aware=True)
+    return AsyncMongoClient(
+        settings.mongodb_uri,
+        tz_aware=True,
+        serverSelectionTimeoutMS=int(settings.mongodb_timeout_seconds * 1000),
+    )
 
 
 async def prepare(settings: Settings) -> None:
@@ -94,9 +101,16 @@ def build_worker(settings: Settings) -> faust.App:
     topics = Topics(app, settings.topic_prefix)
     publisher = FaustPublisher(topics)
     policy = RetryPolicy(settings.stage_attempts, settings.stage_backoff_seconds)
+    outages = MongoAvailability(
+        settings.mongodb_uri,
+        max_wait=settings.database_wait_seconds,
+        give_up=stop_worker,
+    )
+    runners: list[StageRunner] = []
 
     def runner(stage: str) -> StageRunner:
-        return StageRunner(stage, publisher, policy)
+        runners.append(StageRunner(stage, publisher, policy, outages))
+        return runners[-1]
 
     db = mongo_client(settings)[settings.mongodb_database]
     connections = MongoConnectionStore(db)
@@ -194,6 +208,15 @@ def build_worker(settings: Settings) -> faust.App:
         ),
         settings.scheduler_tick_seconds,
     )
+    health = WorkerHealth(
+        app, runners, outages, settings.kafka_bootstrap, settings.stage_stuck_seconds
+    )
+    served = []
+
+    @app.task
+    async def serve_health() -> None:
+        served.append(await health.serve(settings.health_host, settings.health_port))
+
     return app
 
 

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 from infra.cli_env import (
-    check_kafka,
     check_keys,
     check_mongodb,
     local_settings,
@@ -20,27 +19,13 @@ from infra.settings import Settings
 
 
 def cmd_worker(_: argparse.Namespace) -> int:
-    import faust
-
-    from infra.bootstrap import build_worker, prepare
+    from infra.worker import run_worker
 
     settings = local_settings()
-    if not preflight(
-        "worker",
-        lambda: check_kafka(settings),
-        lambda: check_mongodb(settings),
-        lambda: check_keys(settings),
-    ):
+    if not preflight("worker", lambda: check_keys(settings)):
         return 2
     logging.basicConfig(level=settings.log_level)
-    # One loop for set-up and for Faust, so clients made here stay on it.
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    loop.run_until_complete(prepare(settings))
-    app = build_worker(settings)
-    worker = faust.Worker(app, loop=loop, loglevel=settings.log_level.lower())
-    worker.execute_from_commandline()  # runs until SIGTERM/SIGINT
-    return 0
+    return run_worker(settings)
 
 
 def cmd_public_key(args: argparse.Namespace) -> int:
@@ -66,12 +51,7 @@ def cmd_api(_: argparse.Namespace) -> int:
     from infra.web import run_api
 
     settings = local_settings()
-    if not preflight(
-        "api",
-        lambda: check_kafka(settings),
-        lambda: check_mongodb(settings),
-        lambda: check_keys(settings, public_only=True),
-    ):
+    if not preflight("api", lambda: check_keys(settings, public_only=True)):
         return 2
     return run_api(settings)
 

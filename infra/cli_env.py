@@ -4,7 +4,10 @@
 import asyncio
 import json
 import os
+import re
 import sys
+import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from pymongo import AsyncMongoClient
@@ -33,6 +36,11 @@ def local_settings(home: Path = HOME) -> Settings:
     return Settings(**found)
 
 
+def shown(uri: str) -> str:
+    """A URI fit for a message: its password, if it has one, left out."""
+    return re.sub(r"//[^/@]*@", "//***@", uri)
+
+
 async def check_mongodb(settings: Settings) -> None:
     client = AsyncMongoClient(
         settings.mongodb_uri, serverSelectionTimeoutMS=int(REACH_SECONDS * 1000)
@@ -41,7 +49,7 @@ async def check_mongodb(settings: Settings) -> None:
         await client.admin.command("ping")
     except PyMongoError:
         raise Unreachable(
-            f"cannot reach MongoDB at {settings.mongodb_uri}: set "
+            f"cannot reach MongoDB at {shown(settings.mongodb_uri)}: set "
             "BILLHOUND_MONGODB_URI, or start the local stack here with `make run`"
         ) from None
     finally:
@@ -85,10 +93,60 @@ def preflight(command: str, *checks) -> bool:
             if asyncio.iscoroutine(result):
                 asyncio.run(result)
     except Unreachable as exc:
-        print(f"billhound {command}: {exc}", file=sys.stderr)
-        print(
-            "Settings are BILLHOUND_* environment variables: see docs/operations.md.",
-            file=sys.stderr,
-        )
+        say_unreachable(command, exc)
         return False
     return True
+
+
+Step = tuple[str, Callable[[], Awaitable[None]]]
+
+
+async def wait_until_ready(command: str, steps: list[Step], bound: float) -> None:
+    """Each step in turn until it passes. A failing step is tried again every second,
+    saying what it waits for, until `bound` seconds from the start: then Unreachable
+    with its reason. A broker or database that starts after us is not an error."""
+    deadline = time.monotonic() + bound
+    for what, step in steps:
+        said = None
+        while True:
+            try:
+                await step()
+                break
+            except Unreachable as exc:
+                reason = str(exc)
+            except Exception as exc:  # noqa: BLE001 - anything it says is the reason
+                reason = f"{what}: {type(exc).__name__}: {exc}"
+            now = time.monotonic()
+            if now >= deadline:
+                raise Unreachable(f"gave up after {bound:.0f} s: {reason}")
+            if said is None or now - said >= 10:
+                left = deadline - now
+                print(
+                    f"billhound {command}: waiting for {what} ({left:.0f} s left): "
+                    f"{reason}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                said = now
+            await asyncio.sleep(1.0)
+
+
+def service_steps(settings: Settings, prepare) -> list[Step]:
+    """What a worker or the API waits for: the broker, the database, then its
+    topics and indexes (a broker that listens is not always one that answers)."""
+    return [
+        (
+            f"the Kafka broker at {settings.kafka_bootstrap}",
+            lambda: check_kafka(settings),
+        ),
+        (f"MongoDB at {shown(settings.mongodb_uri)}", lambda: check_mongodb(settings)),
+        ("the topics and indexes", lambda: prepare(settings)),
+    ]
+
+
+def say_unreachable(command: str, exc: Unreachable) -> None:
+    print(f"billhound {command}: {exc}", file=sys.stderr)
+    print(
+        "Settings are BILLHOUND_* environment variables: see docs/operations.md.",
+        file=sys.stderr,
+    )

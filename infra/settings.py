@@ -21,6 +21,15 @@ class Settings(BaseSettings):
     # Database
     mongodb_uri: str = "mongodb://127.0.0.1:27017/?directConnection=true"
     mongodb_database: str = "billhound"
+    mongodb_timeout_seconds: float = Field(
+        10.0, gt=0, description="An operation waits this long for a server"
+    )
+    database_wait_seconds: float = Field(
+        600.0,
+        gt=0,
+        description="Stages wait this long for a lost database; then the worker "
+        "stops, uncommitted, for its orchestrator to restart it",
+    )
 
     # Mail
     smtp_host: str = "127.0.0.1"
@@ -78,5 +87,21 @@ class Settings(BaseSettings):
         3, ge=1, description="In-place tries before dead-letter"
     )
     stage_backoff_seconds: float = 0.5
+
+    # Running workers: start-up, health, shutdown
+    startup_wait_seconds: float = Field(
+        120.0, ge=0, description="Wait this long for the broker and the database"
+    )
+    health_host: str = "127.0.0.1"
+    health_port: int = Field(8081, description="The worker's GET /healthz")
+    stage_stuck_seconds: float = Field(
+        900.0, gt=0, description="An event in hand longer than this: unhealthy"
+    )
+    shutdown_seconds: float = Field(
+        8.0,
+        gt=0,
+        description="Stop within this after SIGTERM, whatever a stage is doing "
+        "(below the orchestrator's grace period, 10 s by default)",
+    )
 
     log_level: str = "INFO"

@@ -10,6 +10,7 @@ from adapters.store.mongo_tenancy import MongoTenantStore
 from adapters.web.app import AccessLog, build_app
 from adapters.web.security import new_api_key, sha256_hex
 from infra.bootstrap import build_web, mongo_client, prepare
+from infra.cli_env import Unreachable, say_unreachable, service_steps, wait_until_ready
 from infra.settings import Settings
 from schemas.envelope import new_id, utcnow
 from schemas.records import Tenant
@@ -18,7 +19,8 @@ READY = "Billhound API ready on"
 
 
 async def serve(settings: Settings) -> None:
-    await prepare(settings)
+    steps = service_steps(settings, prepare)
+    await wait_until_ready("api", steps, settings.startup_wait_seconds)
     services, closers = await build_web(settings)
     app = build_app(services, settings.api_max_body_bytes)
     runner = web.AppRunner(app, access_log_class=AccessLog)
@@ -40,7 +42,11 @@ async def serve(settings: Settings) -> None:
 def run_api(settings: Settings | None = None) -> int:
     settings = settings or Settings()
     logging.basicConfig(level=settings.log_level)
-    asyncio.run(serve(settings))
+    try:
+        asyncio.run(serve(settings))
+    except Unreachable as exc:
+        say_unreachable("api", exc)
+        return 2
     return 0
 
 

@@ -3,7 +3,9 @@
 import asyncio
 import base64
 import hashlib
+import itertools
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
@@ -16,6 +18,7 @@ from aiokafka.errors import (
 
 from schemas.envelope import Event
 from schemas.events import DeadLetter
+from streams.outage import NoOutages, Outages
 from streams.publish import Outgoing, Publisher
 
 log = logging.getLogger(__name__)
@@ -47,10 +50,25 @@ class StageRunner:
     """The shared body of every agent. An exception never escapes: Faust would ack and
     lose the message, so failures are retried in place, then sent to dead-letter."""
 
-    def __init__(self, stage: str, publisher: Publisher, policy: RetryPolicy) -> None:
+    def __init__(
+        self,
+        stage: str,
+        publisher: Publisher,
+        policy: RetryPolicy,
+        outages: Outages | None = None,
+    ) -> None:
         self.stage = stage
         self.publisher = publisher
         self.policy = policy
+        self.outages = outages or NoOutages()
+        # For the health check: when each event in hand was taken, and how many done.
+        self.busy: dict[int, float] = {}
+        self.handled = 0
+        self._tokens = itertools.count()
+
+    def oldest_busy(self) -> float:
+        """Seconds the longest event in hand has taken (0 when idle)."""
+        return time.monotonic() - min(self.busy.values(), default=time.monotonic())
 
     async def run(
         self,
@@ -62,40 +80,54 @@ class StageRunner:
         key: bytes | None,
         where: tuple[int, int] | None = None,  # partition, offset
     ) -> None:
+        token = next(self._tokens)
+        self.busy[token] = time.monotonic()
+        try:
+            await self._run(model, raw, handler, topic=topic, key=key, where=where)
+        finally:
+            del self.busy[token]
+            self.handled += 1
+
+    async def _run(self, model, raw, handler, *, topic, key, where) -> None:
         try:
             event = model.parse_raw_event(raw or b"")
         except ValueError as exc:
             log.warning("%s: malformed event on %s: %s", self.stage, topic, exc)
             await self._dead_letter(raw, topic, key, str(exc), 0, where=where)
             return
-        for attempt in range(1, self.policy.attempts + 1):
+        attempt = 1
+        while True:
             try:
                 async for out in handler(event):
                     await self.publisher.publish(out)
                 return
             except asyncio.CancelledError:
                 raise
-            except Unprocessable as exc:
-                log.warning("%s: %s unprocessable: %s", self.stage, event.event_id, exc)
-                reason = str(exc)
+            except Exception as exc:  # noqa: BLE001 - the point is to catch everything
+                if self.outages.is_outage(exc):
+                    # The database is away: not the event's fault, not an attempt.
+                    # Handlers are idempotent, so the event runs again from the top.
+                    await self.outages.wait(self.stage)
+                    continue
+                if isinstance(exc, Unprocessable):
+                    reason, last = str(exc), True
+                    log.warning("%s: %s: %s", self.stage, event.event_id, exc)
+                else:
+                    reason = f"{type(exc).__name__}: {exc}"
+                    last = attempt >= self.policy.attempts
+                    log.warning(
+                        "%s: attempt %d/%d failed for %s: %s",
+                        self.stage,
+                        attempt,
+                        self.policy.attempts,
+                        event.event_id,
+                        reason,
+                    )
+            if last:
                 await self._dead_letter(raw, topic, key, reason, attempt, event, where)
                 return
-            except Exception as exc:  # noqa: BLE001 - the point is to catch everything
-                reason = f"{type(exc).__name__}: {exc}"
-                log.warning(
-                    "%s: attempt %d/%d failed for %s: %s",
-                    self.stage,
-                    attempt,
-                    self.policy.attempts,
-                    event.event_id,
-                    reason,
-                )
-                if attempt == self.policy.attempts:
-                    await self._dead_letter(
-                        raw, topic, key, reason, attempt, event, where
-                    )
-                    return
-                await asyncio.sleep(self.policy.backoff_seconds * 2 ** (attempt - 1))
+            await asyncio.sleep(self.policy.backoff_seconds * 2 ** (attempt - 1))
+            attempt += 1
 
     async def _dead_letter(
         self,
@@ -188,5 +220,8 @@ async def run_timer(
             await runner.publisher.publish(out)
     except asyncio.CancelledError:
         raise
-    except Exception:  # noqa: BLE001
-        log.exception("%s: timer tick failed", runner.stage)
+    except Exception as exc:  # noqa: BLE001
+        if runner.outages.is_outage(exc):
+            runner.outages.noticed(runner.stage, exc)  # one log line, not one a tick
+        else:
+            log.exception("%s: timer tick failed", runner.stage)

@@ -184,7 +184,7 @@ class InMemoryConnectionStore:
         now: datetime,
         bookmark: date | None,
         next_check_at: datetime,
-        found: int,
+        documents_found: int,
         portal_session: SealedSecret | None = None,
     ) -> Connection | None:
         conn = self._owned(connection_id, run_id)
@@ -202,7 +202,7 @@ class InMemoryConnectionStore:
                 last_error=None,
                 last_remedy=None,
                 failed_attempts=0,
-                documents_found=conn.documents_found + found,
+                documents_found=documents_found,
             )
         return conn
 

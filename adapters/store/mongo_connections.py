@@ -215,7 +215,7 @@ class MongoConnectionStore:
         now: datetime,
         bookmark: date | None,
         next_check_at: datetime,
-        found: int,
+        documents_found: int,
         portal_session: SealedSecret | None = None,
     ) -> Connection | None:
         session = portal_session.model_dump(mode="json") if portal_session else None
@@ -234,8 +234,8 @@ class MongoConnectionStore:
                     "last_error": None,
                     "last_remedy": None,
                     "failed_attempts": 0,
+                    "documents_found": documents_found,
                 },
-                "$inc": {"documents_found": found},
             },
             return_document=ReturnDocument.BEFORE,
         )

@@ -135,10 +135,11 @@ class ConnectionStore(Protocol):
         now: datetime,
         bookmark: date | None,
         next_check_at: datetime,
-        found: int,
+        documents_found: int,
         portal_session: SealedSecret | None = None,
     ) -> Connection | None:
-        """Close the run as a success; the state before, or None if not this run's."""
+        """Close the run as a success; the state before, or None if not this run's.
+        documents_found: the connection's total so far, as the run counted it."""
 
     async def disrupt(
         self,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from infra.local.process import ManagedProcess
 
-READY_MARK = b"[^Worker]: Ready"
+READY_MARK = b"Worker]: Ready"  # Faust's line, from our BoundedWorker
 API_READY_MARK = b"Billhound API ready on"
 
 

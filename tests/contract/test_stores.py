@@ -88,12 +88,22 @@ async def test_only_the_current_run_can_finish_disrupt_or_retry(stores):
     later = NOW + timedelta(days=7)
     assert (
         await store.finish_run(
-            "c1", "other", now=NOW, bookmark=None, next_check_at=later, found=0
+            "c1",
+            "other",
+            now=NOW,
+            bookmark=None,
+            next_check_at=later,
+            documents_found=0,
         )
         is None
     )
     before = await store.finish_run(
-        "c1", "r1", now=NOW, bookmark=date(2025, 3, 5), next_check_at=later, found=4
+        "c1",
+        "r1",
+        now=NOW,
+        bookmark=date(2025, 3, 5),
+        next_check_at=later,
+        documents_found=4,
     )
     assert before.status is ConnectionStatus.PENDING
     after = await store.get("c1")
@@ -236,7 +246,7 @@ async def test_a_run_waits_for_a_code_and_expires(stores):
         now=NOW,
         bookmark=None,
         next_check_at=NOW + timedelta(days=7),
-        found=0,
+        documents_found=0,
         portal_session=session,
     )
     back = await store.get("a")

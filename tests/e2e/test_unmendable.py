@@ -31,6 +31,7 @@ async def test_credentials_sealed_to_a_foreign_key_disrupt_and_tell_everyone(
     (alert,) = await events_for(stack, "operator-alert", conn)
     assert alert["alert"] == "credentials_unreadable"
     assert foreign.current_key_id in alert["detail"]
+
     async def mailed():
         return stack.mail.to(notify)
 

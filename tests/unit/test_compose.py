@@ -21,3 +21,14 @@ def test_only_workers_mount_the_private_keys():
     worker = COMPOSE["services"]["worker"]
     assert any(v.endswith(":ro") and "keys" in v for v in worker["volumes"])
     assert "10001" in Path("Dockerfile").read_text()  # the uid the guide chowns to
+
+
+def test_workers_and_the_api_are_health_checked_on_healthz():
+    from infra.settings import Settings
+
+    ports = {"worker": Settings().health_port, "api": Settings().api_port}
+    for name, port in ports.items():
+        service = COMPOSE["services"][name]
+        probe = " ".join(service["healthcheck"]["test"])
+        assert f"127.0.0.1:{port}/healthz" in probe, name
+        assert service["stop_grace_period"] == "10s"

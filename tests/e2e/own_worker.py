@@ -1,0 +1,68 @@
+"""A worker with a database of its own, for tests that stop the database, signal the
+worker or start it before its broker: the session's stack is never disturbed."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from infra.local.process import ManagedProcess, free_port
+from infra.local.services import start_mongo
+from infra.local.worker import start_worker
+from tests.bus import produce
+from tests.e2e.upstream import unique
+
+
+@dataclass
+class OwnWorker:
+    stack: object  # the session's Stack: its broker, portals, keys and mail
+    home: Path
+    extra: dict[str, str] = field(default_factory=dict)
+    prefix: str = field(default_factory=lambda: unique("t") + ".")
+    db_port: int = field(default_factory=free_port)
+    mongo: ManagedProcess | None = None
+    worker: ManagedProcess | None = None
+
+    @property
+    def log(self) -> Path:
+        return self.home / "worker.log"
+
+    @property
+    def mongodb_uri(self) -> str:
+        return f"mongodb://127.0.0.1:{self.db_port}/?directConnection=true"
+
+    def settings(self) -> dict[str, str]:
+        return self.stack.settings | {
+            "mongodb_uri": self.mongodb_uri,
+            "topic_prefix": self.prefix,
+            "app_id": "billhound-" + self.prefix.rstrip("."),
+            "health_port": str(self.health_port),
+        } | self.extra  # fmt: skip
+
+    @property
+    def health_port(self) -> int:
+        if "_health_port" not in self.__dict__:
+            self.__dict__["_health_port"] = free_port()
+        return self.__dict__["_health_port"]
+
+    def start_db(self) -> None:
+        self.mongo, _ = start_mongo(
+            self.home / "mongo", self.home / "mongodb.log", self.db_port
+        )
+
+    def stop_db(self) -> None:
+        if self.mongo is not None:
+            self.mongo.stop()
+            self.mongo = None
+
+    def start(self, timeout: float = 90.0) -> "OwnWorker":
+        if self.mongo is None:
+            self.start_db()
+        self.worker = start_worker(self.settings(), self.log, timeout)
+        return self
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+        self.stop_db()
+
+    async def publish(self, topic: str, raw: bytes, key: str) -> None:
+        await produce(self.stack.kafka, self.prefix + topic, raw, key.encode())
