@@ -4,6 +4,7 @@ Nothing connects at import time; `prepare` makes topics and indexes before worke
 """
 
 import contextlib
+import logging
 from datetime import timedelta
 
 import faust
@@ -36,6 +37,8 @@ from streams.producer import KafkaPublisher
 from streams.publish import FaustPublisher
 from streams.stage import RetryPolicy, StageRunner
 from streams.topics import Topics
+
+log = logging.getLogger(__name__)
 
 
 def mongo_client(settings: Settings) -> AsyncMongoClient:
@@ -215,7 +218,14 @@ def build_worker(settings: Settings) -> faust.App:
 
     @app.task
     async def serve_health() -> None:
-        served.append(await health.serve(settings.health_host, settings.health_port))
+        try:
+            served.append(
+                await health.serve(settings.health_host, settings.health_port)
+            )
+        except OSError as exc:  # the agents matter more than their probe
+            log.error(
+                "worker health not served on port %d: %s", settings.health_port, exc
+            )
 
     return app
 

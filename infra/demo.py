@@ -30,6 +30,40 @@ def unattended(account: Account) -> bool:
     return not refused and account.two_factor != "sms"
 
 
+def connection_event(
+    spec: PortalSpec,
+    account: Account,
+    public_key: str,
+    *,
+    tenant_id: str,
+    connection_id: str,
+    collect_from: date,
+    kind: str = "cost",
+) -> ConnectionCreated:
+    """connection-created for a demo account, its login sealed as upstream seals."""
+    totp = account.totp_secret
+    credentials = seal(
+        public_key,
+        Credentials(
+            login=account.username,
+            password=account.password,
+            totp_secret=SecretStr(totp) if totp else None,
+        ),
+    )
+    slug = "".join(c if c.isalnum() else "-" for c in account.username)
+    return ConnectionCreated(
+        tenant_id=tenant_id,
+        connection_id=connection_id,
+        supplier_id=spec.supplier_id,
+        portal_variant=spec.variant,
+        connector_kind=kind,
+        document_owner=account.customer,
+        notify_email=f"books+{slug}@example.com",
+        collect_from=collect_from,
+        credentials=credentials,
+    )
+
+
 def demo_connections(
     specs: list[PortalSpec], public_key: str, catalog: Catalog | None = None
 ) -> list[DemoConnection]:
@@ -40,28 +74,16 @@ def demo_connections(
     for spec in specs:
         if spec.supplier_id not in known:
             continue
-        kind = catalog.supplier(spec.supplier_id).connector_kinds[0]
         for account in [a for a in spec.accounts if unattended(a)][:2]:
-            totp = account.totp_secret
-            credentials = seal(
-                public_key,
-                Credentials(
-                    login=account.username,
-                    password=account.password,
-                    totp_secret=SecretStr(totp) if totp else None,
-                ),
-            )
             slug = "".join(c if c.isalnum() else "-" for c in account.username)
-            event = ConnectionCreated(
+            event = connection_event(
+                spec,
+                account,
+                public_key,
                 tenant_id=DEMO_TENANT,
                 connection_id=f"demo-{spec.supplier_id}-{spec.variant}-{slug}",
-                supplier_id=spec.supplier_id,
-                portal_variant=spec.variant,
-                connector_kind=kind,
-                document_owner=account.customer,
-                notify_email=f"books+{slug}@example.com",
                 collect_from=collect_from,
-                credentials=credentials,
+                kind=catalog.supplier(spec.supplier_id).connector_kinds[0],
             )
             expected = sum(
                 inv.issued_on >= collect_from for inv in invoices_for(spec, account)

@@ -10,6 +10,9 @@ from ulid import ULID
 
 from schemas import bounded_json
 
+# No event of the contract comes near this; a larger one is refused, not parsed.
+MAX_EVENT_BYTES = 256 * 1024
+
 
 def new_id() -> str:
     """A new ULID as a string: sortable by time, unique without coordination."""
@@ -51,7 +54,8 @@ class Event(BaseModel):
     def parse_raw_event(cls, raw: bytes) -> Self:
         """Parse wire bytes, upcasting old versions; ValueError says what is wrong."""
 
-        data = bounded_json.loads(raw)  # ValueError: too deep, huge ints, not JSON
+        # ValueError: too large, too deep, huge ints, not JSON
+        data = bounded_json.loads(raw, max_bytes=MAX_EVENT_BYTES)
         if not isinstance(data, dict):
             raise ValueError("event is not a JSON object")
         if data.get("type") != cls.TYPE:

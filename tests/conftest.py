@@ -93,6 +93,7 @@ def stack(service_addresses, tmp_path_factory):
         "reminder_limit": "2",
         "public_url": f"http://127.0.0.1:{api_port}",
         "max_document_bytes": str(MAX_DOCUMENT_BYTES),
+        "health_port": str(free_port()),
     }
     worker = start_worker(settings, log)
     try:

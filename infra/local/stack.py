@@ -60,6 +60,7 @@ class LocalStack:
             "portal_urls": json.dumps(portal_urls),
             "scheduler_tick_seconds": str(scheduler_tick),
             "public_url": f"http://127.0.0.1:{port}",
+            "health_port": str(free_port()),
         }
         self.processes.append(start_worker(settings, logs / "worker.log"))
         api_settings = settings | {"api_port": str(port)}

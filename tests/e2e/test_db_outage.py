@@ -13,9 +13,9 @@ from datetime import date
 
 import pytest
 
+from infra.local.own_worker import OwnWorker
 from tests.bus import read_topic
 from tests.e2e.fleet import SPECS, expected
-from tests.e2e.own_worker import OwnWorker
 from tests.e2e.test_pipeline import wait_for
 from tests.e2e.upstream import connection_created, unique
 
@@ -28,7 +28,7 @@ OUTAGE_SECONDS = 8
 @pytest.fixture
 def own(stack, tmp_path):
     worker = OwnWorker(
-        stack,
+        stack.settings,
         tmp_path,
         {
             "mongodb_timeout_seconds": "1",
@@ -59,10 +59,11 @@ async def test_a_backfill_survives_the_database_going_away(own, stack):
     assert len(everything) >= 60
     spec = SPECS[BRIGHTLINE]
     tenant, conn = unique("tenant"), unique("conn")
+    notify = f"{conn}@example.com"
     raw = connection_created(
         stack.keys, tenant=tenant, connection=conn, login=LOGIN,
         password=spec.account(LOGIN).password, supplier=spec.supplier_id,
-        variant=spec.variant, collect_from=SINCE.isoformat(),
+        variant=spec.variant, collect_from=SINCE.isoformat(), notify=notify,
     )  # fmt: skip
     # Slow pages, as a real portal's: the run is still going when the database goes.
     slow = {"slow_seconds": 0.2}
@@ -103,6 +104,14 @@ async def test_a_backfill_survives_the_database_going_away(own, stack):
     )
     assert letters == [], [base64.b64decode(x["original_value_b64"]) for x in letters]
     assert "database answers again" in own.log.read_text()
+
+    # The first-fetch mail counts what reached the inbox, however the run was cut.
+    async def mailed():
+        return stack.mail.to(notify)
+
+    (mail,) = await wait_for(mailed, timeout=60)
+    subject = mail["Subject"]
+    assert f"{len(everything)} documents in the inbox" in subject, subject
 
 
 def _logged(own: OwnWorker, text: str):

@@ -21,7 +21,7 @@ def poison(tenant: str, conn: str) -> dict[str, bytes]:
         "nested deeper": b"[" * 50_000 + b"]" * 50_000,
         "digits": f'{head}, "collect_from": {"9" * 5000}}}'.encode(),
         "not UTF-8": head.encode() + b', "document_owner": "\xff\xfe"}',
-        "not JSON": b"x" * 900_000,
+        "too large": b"x" * 900_000,
     }
 
 
@@ -51,7 +51,7 @@ async def test_poison_is_dead_lettered_and_the_stage_goes_on(stack, db):
         kept = base64.b64decode(letter["original_value_b64"])
         assert value.startswith(kept)
         assert letter["original_truncated"] is (len(kept) < len(value))
-    assert by_sha[hashlib.sha256(sent["not JSON"]).hexdigest()]["original_truncated"]
+    assert by_sha[hashlib.sha256(sent["too large"]).hexdigest()]["original_truncated"]
 
     # Behind the poison, on the same partition, the good event is processed.
     assert await wait_for(lambda: connection(db, conn))

@@ -12,11 +12,11 @@ from datetime import date
 import aiohttp
 import pytest
 
+from infra.local.own_worker import OwnWorker
 from infra.local.process import ManagedProcess, free_port
 from infra.local.services import start_broker
 from infra.local.worker import API_READY_MARK, READY_MARK, worker_env
 from tests.e2e.fleet import SPECS, expected
-from tests.e2e.own_worker import OwnWorker
 from tests.e2e.test_pipeline import wait_for
 from tests.e2e.upstream import connection_created, unique
 
@@ -41,7 +41,7 @@ def logged(path, text: bytes):
 
 async def test_worker_and_api_wait_for_a_broker_that_starts_late(stack, tmp_path):
     port = free_port()
-    own = OwnWorker(stack, tmp_path, {"kafka_bootstrap": f"127.0.0.1:{port}"})
+    own = OwnWorker(stack.settings, tmp_path, {"kafka_bootstrap": f"127.0.0.1:{port}"})
     own.start_db()
     settings = own.settings() | {"startup_wait_seconds": "60"}
     worker = launch("worker", settings, tmp_path / "worker.log")
@@ -89,7 +89,7 @@ async def health(own: OwnWorker) -> tuple[int, dict]:
 
 
 async def test_health_and_sigterm_while_a_stage_waits_for_the_database(stack, tmp_path):
-    own = OwnWorker(stack, tmp_path, {"mongodb_timeout_seconds": "1"}).start()
+    own = OwnWorker(stack.settings, tmp_path, {"mongodb_timeout_seconds": "1"}).start()
     try:
         status, body = await health(own)
         assert status == 200 and body["status"] == "ok", body

@@ -1,23 +1,26 @@
-"""A worker with a database of its own, for tests that stop the database, signal the
-worker or start it before its broker: the session's stack is never disturbed."""
+"""A worker with a database of its own, on a shared broker under its own topic prefix,
+for tests and benchmarks that stop the database, signal the worker or start it before
+its broker: nothing else running is disturbed."""
 
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from aiokafka import AIOKafkaProducer
 
 from infra.local.process import ManagedProcess, free_port
 from infra.local.services import start_mongo
 from infra.local.worker import start_worker
-from tests.bus import produce
-from tests.e2e.upstream import unique
 
 
 @dataclass
 class OwnWorker:
-    stack: object  # the session's Stack: its broker, portals, keys and mail
+    base: dict[str, str]  # settings of the broker, portals, keys and mail it shares
     home: Path
     extra: dict[str, str] = field(default_factory=dict)
-    prefix: str = field(default_factory=lambda: unique("t") + ".")
+    prefix: str = field(default_factory=lambda: f"t-{uuid.uuid4().hex[:10]}.")
     db_port: int = field(default_factory=free_port)
+    health_port: int = field(default_factory=free_port)
     mongo: ManagedProcess | None = None
     worker: ManagedProcess | None = None
 
@@ -30,18 +33,12 @@ class OwnWorker:
         return f"mongodb://127.0.0.1:{self.db_port}/?directConnection=true"
 
     def settings(self) -> dict[str, str]:
-        return self.stack.settings | {
+        return self.base | {
             "mongodb_uri": self.mongodb_uri,
             "topic_prefix": self.prefix,
             "app_id": "billhound-" + self.prefix.rstrip("."),
             "health_port": str(self.health_port),
         } | self.extra  # fmt: skip
-
-    @property
-    def health_port(self) -> int:
-        if "_health_port" not in self.__dict__:
-            self.__dict__["_health_port"] = free_port()
-        return self.__dict__["_health_port"]
 
     def start_db(self) -> None:
         self.mongo, _ = start_mongo(
@@ -65,4 +62,11 @@ class OwnWorker:
         self.stop_db()
 
     async def publish(self, topic: str, raw: bytes, key: str) -> None:
-        await produce(self.stack.kafka, self.prefix + topic, raw, key.encode())
+        producer = AIOKafkaProducer(
+            bootstrap_servers=self.base["kafka_bootstrap"], acks="all"
+        )
+        await producer.start()
+        try:
+            await producer.send_and_wait(self.prefix + topic, raw, key=key.encode())
+        finally:
+            await producer.stop()

@@ -1,0 +1,75 @@
+"""What a fault benchmark shares: a broker, the demo portal fleet, a mail catcher and
+credential keys, with the worker settings that point at them. Each trial adds a
+worker with a database of its own (infra.local.own_worker.OwnWorker)."""
+
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+from pymongo import AsyncMongoClient
+
+from adapters.vault.sealing import KeyRing
+from infra.demo_portal.server import PortalThread
+from infra.local.mail import MailCatcher
+from infra.local.services import start_broker
+
+
+@dataclass
+class BenchServices:
+    settings: dict[str, str]
+    keys: KeyRing
+    portals: PortalThread
+
+    @property
+    def kafka(self) -> str:
+        return self.settings["kafka_bootstrap"]
+
+    async def portal_call(self, key: str, path: str, body: dict) -> None:
+        url = self.portals.urls[key] + path
+        async with aiohttp.ClientSession() as http, http.post(url, json=body) as resp:
+            resp.raise_for_status()
+
+
+@contextmanager
+def bench_services(home: Path):
+    broker, bootstrap = start_broker(home / "broker.log")
+    mail = MailCatcher().start()
+    portals = PortalThread().start()
+    KeyRing.create(home / "keys")
+    try:
+        yield BenchServices(
+            {
+                "kafka_bootstrap": bootstrap,
+                "mongodb_database": "billhound",
+                "smtp_host": "127.0.0.1",
+                "smtp_port": str(mail.port),
+                "vault_keys_dir": str(home / "keys"),
+                "portal_urls": json.dumps(portals.urls),
+                "scheduler_tick_seconds": "1",
+                "log_level": "INFO",
+            },
+            KeyRing.load(home / "keys"),
+            portals,
+        )
+    finally:
+        portals.stop()
+        mail.stop()
+        broker.stop()
+
+
+async def inbox_numbers(uri: str, connection_id: str) -> list[str] | None:
+    """The invoice numbers in a connection's inbox; None while the database is away."""
+    client = AsyncMongoClient(uri, serverSelectionTimeoutMS=500)
+    try:
+        rows = (
+            await client["billhound"]["inbox"]
+            .find({"connection_id": connection_id}, {"metadata.number": 1})
+            .to_list(None)
+        )
+    except Exception:  # noqa: BLE001 - away: the caller polls again
+        return None
+    finally:
+        await client.close()
+    return [r["metadata"]["number"] for r in rows]
