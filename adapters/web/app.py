@@ -6,6 +6,7 @@ import re
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
+from pymongo.errors import ConnectionFailure
 
 from adapters.web.client_pages import add_client_pages
 from adapters.web.errors import ApiError
@@ -64,6 +65,22 @@ async def errors(request: web.Request, handler):
         if api:
             return _json_error(_from_http(exc))
         return message(exc.reason, "That did not work.", exc.status)
+    except ConnectionFailure as exc:  # the database is away: say so, and when to retry
+        log.warning(
+            "database unavailable on %s %s: %s", request.method, request.path, exc
+        )
+        if api:
+            return _json_error(
+                ApiError(
+                    503,
+                    "unavailable",
+                    "the database is not answering; try again shortly",
+                    retry_after_seconds=10,
+                )
+            )
+        page = message("Please try again", "Billhound is busy for a moment.", 503)
+        page.headers["Retry-After"] = "10"
+        return page
     except Exception:
         # The request body may hold a password: log where, never what was sent.
         log.exception("unexpected error on %s %s", request.method, request.path)

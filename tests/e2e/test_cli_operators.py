@@ -77,11 +77,20 @@ def test_no_database_is_said_within_seconds(tmp_path):
 
 def test_worker_and_api_without_settings_say_what_to_set(tmp_path):
     for command in ("worker", "api"):
+        # No keys: said at once (nothing to wait for), before any broker is sought.
+        done, took = run([command], tmp_path)
+        assert done.returncode == 2, (command, done.stderr)
+        assert "BILLHOUND_VAULT_KEYS_DIR" in done.stderr and took < 30
+        # Keys but no broker: waited for, then what to set.
+        done, _ = run(["public-key", "--keys-dir", str(tmp_path / "keys")], tmp_path)
         done, _ = run(
             [command],
             tmp_path,
             BILLHOUND_KAFKA_BOOTSTRAP=f"127.0.0.1:{free_port()}",
+            BILLHOUND_VAULT_KEYS_DIR=str(tmp_path / "keys"),
+            BILLHOUND_STARTUP_WAIT_SECONDS="1",
         )
         assert done.returncode == 2, (command, done.stderr)
+        assert "waiting for the Kafka broker" in done.stderr
         assert "BILLHOUND_KAFKA_BOOTSTRAP" in done.stderr
         assert "Traceback" not in done.stderr

@@ -141,3 +141,43 @@ async def test_health_and_sigterm_while_a_stage_waits_for_the_database(stack, tm
         assert status == 200 and body["stages"]["inbox"]["handled"] >= 1, body
     finally:
         own.stop()
+
+
+async def test_the_api_answers_503_while_the_database_is_away(stack, tmp_path):
+    from infra.local.worker import start_api
+    from infra.settings import Settings
+    from infra.web import create_tenant
+
+    own = OwnWorker(stack.settings, tmp_path, {"mongodb_timeout_seconds": "1"})
+    own.start_db()
+    port = free_port()
+    api = start_api(own.settings() | {"api_port": str(port)}, tmp_path / "api.log")
+    try:
+        settings = Settings(
+            mongodb_uri=own.mongodb_uri, mongodb_database="billhound_test"
+        )
+        _, key = await create_tenant(settings, "Outage Ltd", "outage")
+        url = f"http://127.0.0.1:{port}/v1/connections"
+        headers = {"Authorization": f"Bearer {key}"}
+
+        async def get():
+            async with (
+                aiohttp.ClientSession() as http,
+                http.get(url, headers=headers) as r,
+            ):
+                return r.status, r.headers.get("Retry-After"), await r.json()
+
+        assert (await get())[0] == 200
+        own.stop_db()
+        status, retry_after, body = await get()
+        assert (status, retry_after) == (503, "10"), body
+        assert body["error"]["code"] == "unavailable"
+        own.start_db()
+
+        async def back():
+            return (await get())[0] == 200
+
+        assert await wait_for(back, timeout=30)
+    finally:
+        api.stop()
+        own.stop_db()
