@@ -95,7 +95,9 @@ class Settings(BaseSettings):
     health_host: str = "127.0.0.1"
     health_port: int = Field(8081, description="The worker's GET /healthz")
     stage_stuck_seconds: float = Field(
-        900.0, gt=0, description="An event in hand longer than this: unhealthy"
+        900.0,
+        gt=0,
+        description="An event in hand this long without progress: unhealthy",
     )
     shutdown_seconds: float = Field(
         8.0,

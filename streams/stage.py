@@ -61,14 +61,18 @@ class StageRunner:
         self.publisher = publisher
         self.policy = policy
         self.outages = outages or NoOutages()
-        # For the health check: when each event in hand was taken, and how many done.
+        # For the health check: when each event in hand last made progress (taken,
+        # or published something), and how many are done. A long fetch run that
+        # keeps finding documents is busy, not stuck.
         self.busy: dict[int, float] = {}
         self.handled = 0
         self._tokens = itertools.count()
 
     def oldest_busy(self) -> float:
-        """Seconds the longest event in hand has taken (0 when idle)."""
-        return time.monotonic() - min(self.busy.values(), default=time.monotonic())
+        """Seconds since the stalest event in hand made progress (0 when idle)."""
+        if not self.busy:
+            return 0.0
+        return time.monotonic() - min(self.busy.values())
 
     async def run(
         self,
@@ -83,12 +87,12 @@ class StageRunner:
         token = next(self._tokens)
         self.busy[token] = time.monotonic()
         try:
-            await self._run(model, raw, handler, topic=topic, key=key, where=where)
+            await self._run(model, raw, handler, topic, key, where, token)
         finally:
             del self.busy[token]
             self.handled += 1
 
-    async def _run(self, model, raw, handler, *, topic, key, where) -> None:
+    async def _run(self, model, raw, handler, topic, key, where, token) -> None:
         try:
             event = model.parse_raw_event(raw or b"")
         except ValueError as exc:
@@ -100,6 +104,7 @@ class StageRunner:
             try:
                 async for out in handler(event):
                     await self.publisher.publish(out)
+                    self.busy[token] = time.monotonic()
                 return
             except asyncio.CancelledError:
                 raise
