@@ -56,6 +56,9 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.portal_engines
 	$(BIN)/python -m bench.api_connect
 	$(BIN)/python -m bench.dedupe_corpus
+	$(BIN)/python -m bench.poison_matrix
+	$(BIN)/python -m bench.worker_stop
+	$(BIN)/python -m bench.db_outage
 
 clean:
 	rm -rf $(VENV) .billhound .pytest_cache

@@ -89,7 +89,9 @@ async def health(own: OwnWorker) -> tuple[int, dict]:
 
 
 async def test_health_and_sigterm_while_a_stage_waits_for_the_database(stack, tmp_path):
-    own = OwnWorker(stack.settings, tmp_path, {"mongodb_timeout_seconds": "1"}).start()
+    # A short session: the stopped worker's partitions pass on sooner.
+    quick = {"mongodb_timeout_seconds": "1", "broker_session_timeout": "4"}
+    own = OwnWorker(stack.settings, tmp_path, quick).start()
     try:
         status, body = await health(own)
         assert status == 200 and body["status"] == "ok", body
