@@ -6,9 +6,8 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 
-import faust
-
 from adapters.documents.reader import DocumentReader, RejectedFile
+from adapters.store.connection_changes import change
 from adapters.store.ports import (
     ConnectionStore,
     DocumentRecord,
@@ -20,8 +19,7 @@ from schemas.envelope import utcnow
 from schemas.events import DocumentAccepted, DocumentFound, DocumentRejected
 from schemas.records import DedupeMode, DocumentFacts
 from streams.publish import Outgoing
-from streams.stage import StageRunner, Unprocessable, run_event
-from streams.topics import Topics
+from streams.stage import Unprocessable
 
 log = logging.getLogger(__name__)
 ModeOf = Callable[[str], Awaitable[DedupeMode]]
@@ -63,8 +61,11 @@ class DedupeHandler:
         if record.accepted_sent:
             return
         if record.rejection is not None:
-            await self.connections.record_rejection(
-                found.connection_id, record.rejection, self.clock()
+            reason = record.rejection
+            await change(
+                self.connections,
+                found.connection_id,
+                lambda c: c.record_rejection(reason),
             )
             yield Outgoing(
                 "document-rejected",
@@ -156,12 +157,3 @@ class DedupeHandler:
             weak_key=k.weak,
             has_number=k.has_number,
         )
-
-
-def register(app: faust.App, topics: Topics, runner: StageRunner, handler) -> None:
-    # Keyed by tenant: one tenant's documents pass one at a time, so two copies of the
-    # same document cannot both be judged new.
-    @app.agent(topics["document-found"], name="dedupe", concurrency=1)
-    async def dedupe(stream):
-        async for event in stream.events():
-            await run_event(runner, DocumentFound, event, handler.on_document_found)

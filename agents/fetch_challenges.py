@@ -5,13 +5,14 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
-from adapters.portals.protocol import ChallengeExpired
-from adapters.portals.protocol import ChallengeRequired as CodeSent
+from adapters.portals.protocol import ChallengeExpired, CodeSent
+from adapters.store.connection_changes import change_if_allowed
 from agents.fetch_failures import on_failure
-from agents.scheduler import fetch_due_for
+from agents.schedule_policy import fetch_due_for
+from schemas.connection import Connection
 from schemas.envelope import Event, new_id
 from schemas.events import ChallengeAnswered, ChallengeRequired, FetchDue
-from schemas.records import Connection, PendingChallenge
+from schemas.records import PendingChallenge
 from streams.publish import Outgoing
 from streams.stage import Unprocessable
 
@@ -46,8 +47,9 @@ class ChallengeSteps:
         code = str(self.vault.unseal_data(answer.code).get("code", "")).strip()
         state = conn.portal_session
         lease = self.clock() + timedelta(seconds=self.schedule.lease_seconds)
-        if not await self.connections.take_challenge(
-            conn.connection_id, pending.challenge_id, lease
+        asked = pending.challenge_id
+        if not await change_if_allowed(
+            self.connections, conn.connection_id, lambda c: c.take_code(asked, lease)
         ):
             return  # answered twice: the first answer is in use
 
@@ -90,12 +92,11 @@ class ChallengeSteps:
         )
         # The portal's half-finished login lives in its cookies: kept sealed, so any
         # fetcher can finish it when the answer comes.
-        waiting = await self.connections.await_challenge(
+        run, kept = due.correlation_id, self.vault.seal_data(portal.export_state())
+        waiting = await change_if_allowed(
+            self.connections,
             conn.connection_id,
-            due.correlation_id,
-            challenge=pending,
-            portal_session=self.vault.seal_data(portal.export_state()),
-            lease_until=expires + CHALLENGE_GRACE,
+            lambda c: c.await_code(run, pending, kept, expires + CHALLENGE_GRACE),
         )
         if not waiting:
             return

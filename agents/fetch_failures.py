@@ -1,29 +1,30 @@
 """What the fetcher publishes and records when a run fails: disrupt and tell a person,
 back off, or give the run up (and pause the supplier when its layout changed)."""
 
-import base64
 import logging
 from collections.abc import AsyncIterator
 from datetime import datetime
 
 from adapters.portals.protocol import PortalError
+from adapters.store.connection_changes import change_if_allowed
 from agents.fetch_policy import (
     FailureAction,
     action_for,
     retry_at,
     should_pause_supplier,
 )
-from agents.scheduler import next_check_at
+from agents.schedule_policy import next_check_at
+from schemas.connection import Connection
 from schemas.envelope import new_id
 from schemas.errors import TITLE, ErrorCode
 from schemas.events import (
     AuthFailed,
     ConnectionStatusChanged,
-    DeadLetter,
     FetchDue,
     OperatorAlert,
 )
-from schemas.records import Connection, ConnectionStatus, Credentials
+from schemas.records import ConnectionStatus, Credentials
+from streams.dead_letters import dead_letter
 from streams.publish import Outgoing
 
 log = logging.getLogger("agents.fetcher")
@@ -84,26 +85,25 @@ async def on_failure(
         async for out in _disrupt(h, conn, due, err, credentials, now):
             yield out
     elif action is FailureAction.RETRY:
-        await h.connections.retry_later(
-            conn.connection_id,
-            due.correlation_id,
-            at=retry_at(now, attempts, err.retry_after, h.backoff),
-            error_code=err.code.value,
-            failed_attempts=attempts,
-        )
+        at = retry_at(now, attempts, err.retry_after, h.backoff)
+        await _retry_later(h, conn, due, at, err, attempts)
     else:
         # Give the run up: operators see it in dead-letter; the schedule goes on.
-        await h.connections.retry_later(
-            conn.connection_id,
-            due.correlation_id,
-            at=next_check_at(conn, now, h.schedule, h.jitter()),
-            error_code=err.code.value,
-            failed_attempts=0,
-        )
+        at = next_check_at(conn, now, h.schedule, h.jitter())
+        await _retry_later(h, conn, due, at, err, 0)
         yield _dead_letter(h, conn, due, err, attempts)
         if err.code is ErrorCode.LAYOUT_CHANGED:
             async for out in _maybe_pause_supplier(h, conn, due, err, now):
                 yield out
+
+
+async def _retry_later(h, conn, due, at, err: PortalError, attempts: int) -> None:
+    run, code = due.correlation_id, err.code.value
+    await change_if_allowed(
+        h.connections,
+        conn.connection_id,
+        lambda c: c.retry_later(run, at=at, error_code=code, failed_attempts=attempts),
+    )
 
 
 async def _disrupt(h, conn, due, err, credentials, now) -> AsyncIterator[Outgoing]:
@@ -115,14 +115,19 @@ async def _disrupt(h, conn, due, err, credentials, now) -> AsyncIterator[Outgoin
         variant=conn.portal_variant,
         worked_before=has_worked(conn),
     )
-    before = await h.connections.disrupt(
+    run = due.correlation_id
+    disrupted = await change_if_allowed(
+        h.connections,
         conn.connection_id,
-        due.correlation_id,
-        now=now,
-        error_code=err.code.value,
-        disruption_id=disruption_id,
-        remedy=remedy,
+        lambda c: c.disrupt(
+            run,
+            now=now,
+            error_code=err.code.value,
+            disruption_id=disruption_id,
+            remedy=remedy,
+        ),
     )
+    before = disrupted[0] if disrupted else None
     if before is None or before.status is ConnectionStatus.DISRUPTED:
         return  # already disrupted: auth-failed was emitted once, not again
     yield Outgoing(
@@ -162,18 +167,14 @@ def _operator_alert(h, conn: Connection, due: FetchDue, err: PortalError) -> Out
 
 
 def _dead_letter(h, conn, due, err, attempts) -> Outgoing:
-    return Outgoing(
-        "dead-letter",
-        conn.connection_id,
-        due.caused(
-            DeadLetter,
-            original_topic=h.topic_prefix + "fetch-due",
-            original_key_b64=base64.b64encode(conn.connection_id.encode()).decode(),
-            original_value_b64=base64.b64encode(due.to_bytes()).decode(),
-            stage="fetcher",
-            error=f"{err.code}: {err.detail}",
-            attempts=attempts,
-        ),
+    return dead_letter(
+        stage="fetcher",
+        topic=h.topic_prefix + "fetch-due",
+        key=conn.connection_id.encode(),
+        raw=due.to_bytes(),
+        reason=f"{err.code}: {err.detail}",
+        attempts=attempts,
+        event=due,
     )
 
 

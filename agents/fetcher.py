@@ -5,17 +5,16 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
 
-import faust
-
 from adapters.portals.catalog import UnknownSupplier
-from adapters.portals.protocol import ChallengeRequired as CodeSent
 from adapters.portals.protocol import (
+    CodeSent,
     CredentialsUnreadable,
     DocumentRef,
     PortalError,
     PortalFactory,
     SupplierUnknown,
 )
+from adapters.store.connection_changes import change_if_allowed
 from adapters.store.ports import (
     ConnectionStore,
     DocumentStore,
@@ -26,17 +25,16 @@ from adapters.vault.ports import UnsealError, Vault
 from agents.fetch_challenges import ChallengeSteps
 from agents.fetch_failures import on_failure, status_changed
 from agents.fetch_policy import RetryBackoff
-from agents.scheduler import SchedulePolicy, jitter_unit, next_check_at
+from agents.schedule_policy import SchedulePolicy, jitter_unit, next_check_at
+from schemas.connection import Connection
 from schemas.envelope import utcnow
 from schemas.events import (
-    ChallengeAnswered,
     DocumentFound,
     FetchDue,
 )
-from schemas.records import Connection, ConnectionStatus
+from schemas.records import ConnectionStatus
 from streams.publish import Outgoing
-from streams.stage import StageRunner, Unprocessable, run_event, run_timer
-from streams.topics import Topics
+from streams.stage import Unprocessable
 
 log = logging.getLogger(__name__)
 SignIn = Callable[..., Awaitable[None]]
@@ -78,7 +76,10 @@ class FetcherHandler(ChallengeSteps):
             return
         if conn.supplier_id in await self.suppliers.paused():
             # Operators are fixing this supplier; the scheduler picks it up on resume.
-            await self.connections.release_run(conn.connection_id, due.correlation_id)
+            run = due.correlation_id
+            await change_if_allowed(
+                self.connections, conn.connection_id, lambda c: c.release(run)
+            )
             log.info("fetch %s for %s held: supplier paused", *_ids(due))
             return
 
@@ -155,18 +156,22 @@ class FetcherHandler(ChallengeSteps):
                 yield out
             return
         # The bookmark moves only after every document-found was acknowledged.
-        now = self.clock()
-        before = await self.connections.finish_run(
+        now, run = self.clock(), due.correlation_id
+        finished = await change_if_allowed(
+            self.connections,
             conn.connection_id,
-            due.correlation_id,
-            now=now,
-            bookmark=newest,
-            next_check_at=next_check_at(conn, now, self.schedule, self.jitter()),
-            # What an interrupted attempt already handed on counts too: a first run
-            # that needed three tries found everything it listed, not its last try's.
-            documents_found=found + max(conn.documents_found, len(known)),
-            portal_session=session,
+            lambda c: c.finish(
+                run,
+                now=now,
+                bookmark=newest,
+                next_check_at=next_check_at(conn, now, self.schedule, self.jitter()),
+                # What an interrupted attempt already handed on counts too: a first
+                # run that needed three tries found all it listed, not its last try's.
+                documents_found=found + max(conn.documents_found, len(known)),
+                portal_session=session,
+            ),
         )
+        before = finished[0] if finished else None
         await self.suppliers.clear_layout_failure(conn.supplier_id, conn.connection_id)
         log.info("fetch %s for %s: %d new documents", *_ids(due), found)
         if before is not None and before.status is not ConnectionStatus.CONNECTED:
@@ -191,7 +196,10 @@ class FetcherHandler(ChallengeSteps):
 
     async def _keep_lease(self, conn: Connection, due: FetchDue) -> None:
         until = self.clock() + timedelta(seconds=self.schedule.lease_seconds)
-        await self.connections.touch_run(conn.connection_id, due.correlation_id, until)
+        run = due.correlation_id
+        await change_if_allowed(
+            self.connections, conn.connection_id, lambda c: c.keep_lease(run, until)
+        )
 
 
 async def _listed(portal, since) -> tuple[list[DocumentRef], PortalError | None]:
@@ -209,23 +217,3 @@ async def _listed(portal, since) -> tuple[list[DocumentRef], PortalError | None]
 
 def _ids(due: FetchDue) -> tuple[str, str]:
     return due.correlation_id, due.connection_id
-
-
-def register(
-    app: faust.App, topics: Topics, runner: StageRunner, handler, tick: float
-) -> None:
-    @app.agent(topics["fetch-due"], name="fetcher", concurrency=1)
-    async def fetch(stream):
-        async for event in stream.events():
-            await run_event(runner, FetchDue, event, handler.on_fetch_due)
-
-    @app.agent(topics["challenge-answered"], name="fetcher-answers", concurrency=1)
-    async def answers(stream):
-        async for event in stream.events():
-            await run_event(
-                runner, ChallengeAnswered, event, handler.on_challenge_answered
-            )
-
-    @app.timer(tick, on_leader=True, name="fetcher-challenge-expiry")
-    async def expire_challenges():
-        await run_timer(runner, handler.on_tick)

@@ -2,14 +2,12 @@
 
 from collections.abc import AsyncIterator
 
-import faust
-
 from adapters.store.ports import ConnectionStore, Delivery, InboxStore
+from schemas.connection import Connection
 from schemas.events import DocumentAccepted, InboxPosted
-from schemas.records import Connection, InboxItem
+from schemas.records import InboxItem
 from streams.publish import Outgoing
-from streams.stage import StageRunner, Unprocessable, run_event
-from streams.topics import Topics
+from streams.stage import Unprocessable
 
 
 class UnknownConnection(Unprocessable):
@@ -52,12 +50,3 @@ class InboxHandler:
             "inbox-posted", accepted.tenant_id, accepted.caused(InboxPosted, item=item)
         )
         await self.inbox.mark_posted(item.item_id)
-
-
-def register(app: faust.App, topics: Topics, runner: StageRunner, handler) -> None:
-    @app.agent(topics["document-accepted"], name="inbox", concurrency=1)
-    async def post(stream):
-        async for event in stream.events():
-            await run_event(
-                runner, DocumentAccepted, event, handler.on_document_accepted
-            )

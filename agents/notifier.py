@@ -5,8 +5,6 @@ to the person it concerns, with a link to a page that person can open."""
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 
-import faust
-
 from adapters.mail.smtp import Mailer
 from adapters.mail.templates import compose
 from adapters.store.ports import (
@@ -20,13 +18,12 @@ from agents.notify_policy import (
     first_fetch_completed,
     still_disrupted,
 )
+from schemas.connection import Connection
 from schemas.envelope import utcnow
 from schemas.errors import TITLE, ErrorCode
 from schemas.events import AuthFailed, ChallengeRequired, ConnectionStatusChanged
-from schemas.records import Connection
 from streams.publish import Outgoing
-from streams.stage import StageRunner, Unprocessable, run_event, run_timer
-from streams.topics import Topics
+from streams.stage import Unprocessable
 
 
 class NotifierHandler:
@@ -187,32 +184,3 @@ class NotifierHandler:
             await self.mailer.send(mail)
         return
         yield
-
-
-def register(
-    app: faust.App, topics: Topics, runner: StageRunner, handler, tick: float
-) -> None:
-    @app.agent(topics["auth-failed"], name="notifier", concurrency=1)
-    async def notify(stream):
-        async for event in stream.events():
-            await run_event(runner, AuthFailed, event, handler.on_auth_failed)
-
-    @app.agent(
-        topics["connection-status-changed"], name="notifier-status", concurrency=1
-    )
-    async def status(stream):
-        async for event in stream.events():
-            await run_event(
-                runner, ConnectionStatusChanged, event, handler.on_status_changed
-            )
-
-    @app.agent(topics["challenge-required"], name="notifier-codes", concurrency=1)
-    async def codes(stream):
-        async for event in stream.events():
-            await run_event(
-                runner, ChallengeRequired, event, handler.on_challenge_required
-            )
-
-    @app.timer(tick, on_leader=True, name="notifier-reminders")
-    async def reminders():
-        await run_timer(runner, handler.on_tick)

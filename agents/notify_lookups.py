@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from adapters.store.ports import DocumentOutcomes, DocumentStore, InboxStore
 from adapters.store.tenancy_ports import InvitationStore
 from agents.notify_policy import Audience, audience, settled
-from schemas.records import Connection, SealedSecret
+from schemas.connection import Connection
+from schemas.records import SealedSecret
 
 log = logging.getLogger("agents.notifier")
 

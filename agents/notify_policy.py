@@ -4,8 +4,9 @@ fetch's documents have all been judged so its mail can say what reached the inbo
 from dataclasses import dataclass
 
 from adapters.store.ports import DocumentOutcomes, Reminder
+from schemas.connection import Connection
 from schemas.events import ConnectionStatusChanged
-from schemas.records import Connection, ConnectionStatus, Invitation
+from schemas.records import ConnectionStatus, Invitation
 
 
 @dataclass(frozen=True)

@@ -1,95 +1,24 @@
 """Scheduler stage: persists new connections and says when each must be fetched."""
 
-import random
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import faust
-
 from adapters.store.ports import ConnectionStore, SupplierStore
+from agents.schedule_policy import (
+    SchedulePolicy,
+    fetch_due_for,
+    full_suppliers,
+    new_connection,
+)
 from schemas.envelope import new_id, utcnow
 from schemas.events import (
     ConnectionCreated,
     ConnectionStatusChanged,
-    FetchDue,
     FetchRequested,
 )
-from schemas.records import Connection, ConnectionStatus, FetchReason
+from schemas.records import ConnectionStatus
 from streams.publish import Outgoing
-from streams.stage import StageRunner, Unprocessable, run_event, run_timer
-from streams.topics import Topics
-
-
-@dataclass(frozen=True)
-class SchedulePolicy:
-    lease_seconds: float = (
-        1800.0  # a run holds its connection this long between touches
-    )
-    jitter_fraction: float = 0.1  # spread re-checks over +0..10% of the interval
-    lookback_days: int = 14  # re-list this far behind the bookmark for late documents
-    claim_batch: int = 100
-
-
-# --- decisions (pure) -------------------------------------------------------------
-
-
-def new_connection(event: ConnectionCreated, now: datetime, policy: SchedulePolicy):
-    """The stored connection for a creation event, already holding its initial run."""
-    return Connection(
-        connection_id=event.connection_id,
-        tenant_id=event.tenant_id,
-        supplier_id=event.supplier_id,
-        portal_variant=event.portal_variant,
-        connector_kind=event.connector_kind,
-        document_owner=event.document_owner,
-        notify_email=str(event.notify_email),
-        collect_from=event.collect_from,
-        schedule=event.schedule,
-        credentials=event.credentials,
-        created_at=now,
-        next_check_at=now,  # if the initial fetch-due is lost, the timer re-issues it
-        run_id=event.correlation_id,  # the initial run continues the caller's trace
-        run_lease_until=now + timedelta(seconds=policy.lease_seconds),
-    )
-
-
-def fetch_due_for(conn: Connection, run_id: str, policy: SchedulePolicy) -> FetchDue:
-    since = conn.collect_from
-    if conn.bookmark is not None:
-        since = max(since, conn.bookmark - timedelta(days=policy.lookback_days))
-    if conn.failed_attempts:
-        reason = FetchReason.RETRY
-    elif conn.last_fetch_at is None:
-        reason = FetchReason.INITIAL
-    else:
-        reason = FetchReason.SCHEDULED
-    return FetchDue(
-        tenant_id=conn.tenant_id,
-        connection_id=conn.connection_id,
-        correlation_id=run_id,
-        reason=reason,
-        since=since,
-        attempt=conn.failed_attempts + 1,
-    )
-
-
-def next_check_at(
-    conn: Connection, now: datetime, policy: SchedulePolicy, unit: float
-) -> datetime:
-    """When to look again after a successful run; unit in [0, 1) draws the jitter."""
-    interval = timedelta(hours=conn.schedule.interval_hours)
-    return now + interval * (1 + policy.jitter_fraction * unit)
-
-
-# --- handler ------------------------------------------------------------------------
-
-
-def full_suppliers(
-    running: dict[str, int], limit: Callable[[str], int]
-) -> frozenset[str]:
-    """Suppliers already at their limit of concurrent sessions."""
-    return frozenset(s for s, n in running.items() if n >= limit(s))
+from streams.stage import Unprocessable
 
 
 class SchedulerHandler:
@@ -175,26 +104,3 @@ class SchedulerHandler:
                 conn.connection_id,
                 fetch_due_for(conn, conn.run_id or "", self.policy),
             )
-
-
-def jitter_unit() -> float:
-    return random.random()
-
-
-def register(app: faust.App, topics: Topics, runner: StageRunner, handler, tick: float):
-    @app.agent(topics["connection-created"], name="scheduler", concurrency=1)
-    async def schedule(stream):
-        async for event in stream.events():
-            await run_event(
-                runner, ConnectionCreated, event, handler.on_connection_created
-            )
-
-    @app.agent(topics["fetch-requested"], name="scheduler-requests", concurrency=1)
-    async def requested(stream):
-        async for event in stream.events():
-            await run_event(runner, FetchRequested, event, handler.on_fetch_requested)
-
-    # on_leader: one worker scans; claims are atomic, so a second would be harmless.
-    @app.timer(tick, on_leader=True, name="scheduler-tick")
-    async def due_connections():
-        await run_timer(runner, handler.on_tick)

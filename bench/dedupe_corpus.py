@@ -17,7 +17,7 @@ from adapters.documents.reader import DocumentReader
 from adapters.store.memory import InMemoryConnectionStore
 from adapters.store.memory_records import InMemoryDocumentStore, InMemoryFileStore
 from agents.dedupe import DedupeHandler, document_id_for
-from agents.scheduler import SchedulePolicy, new_connection
+from agents.schedule_policy import SchedulePolicy, new_connection
 from bench.corpus.generate import SUPPLIERS, generate
 from schemas.envelope import utcnow
 from schemas.events import ConnectionCreated, DocumentFound

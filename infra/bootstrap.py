@@ -27,8 +27,11 @@ from adapters.vault.sealing import KeyRing
 from adapters.web.services import WebServices
 from agents import dedupe, fetcher, inbox, notifier, scheduler
 from agents.fetch_policy import RetryBackoff
+from agents.pipeline import STAGES
+from agents.schedule_policy import SchedulePolicy
 from infra.health import WorkerHealth
 from infra.settings import Settings
+from infra.wiring import wire
 from infra.worker import stop_worker
 from schemas.records import DedupeMode
 from schemas.topics import TOPIC_NAMES
@@ -89,6 +92,80 @@ def smtp_mailer(settings: Settings) -> SmtpMailer:
     )
 
 
+def stage_handlers(settings: Settings) -> dict[str, object]:
+    """Each stage's handler over MongoDB, SMTP, the portals and the key ring; each
+    client and store built once and shared."""
+    db = mongo_client(settings)[settings.mongodb_database]
+    connections = MongoConnectionStore(db)
+    documents = MongoDocumentStore(db)
+    files, inbox_items = GridFsFileStore(db), MongoInboxStore(db)
+    schedule = SchedulePolicy(
+        lease_seconds=settings.fetch_lease_seconds,
+        jitter_fraction=settings.schedule_jitter_fraction,
+        lookback_days=settings.lookback_days,
+    )
+    keys = KeyRing.load(settings.vault_keys_dir)
+    portals = CatalogPortalFactory(
+        Catalog.load(settings.portal_urls), settings.portal_timeout_seconds
+    )
+    suppliers = MongoSupplierStore(db)
+    tenants = MongoTenantStore(db)
+
+    async def dedupe_mode(tenant_id: str) -> DedupeMode:
+        tenant = await tenants.get(tenant_id)
+        return tenant.dedupe_mode if tenant else DedupeMode.AUTOMATIC
+
+    return {
+        "scheduler": scheduler.SchedulerHandler(
+            connections, schedule, suppliers, portals.session_limit
+        ),
+        "fetcher": fetcher.FetcherHandler(
+            connections=connections,
+            documents=documents,
+            files=files,
+            suppliers=suppliers,
+            portals=portals,
+            vault=keys,
+            schedule=schedule,
+            backoff=RetryBackoff(
+                settings.fetch_retry_base_seconds,
+                settings.fetch_retry_cap_seconds,
+                settings.fetch_retry_max_attempts,
+            ),
+            layout_threshold=settings.layout_pause_threshold,
+            topic_prefix=settings.topic_prefix,
+            challenge_ttl=settings.challenge_ttl_seconds,
+        ),
+        "dedupe": dedupe.DedupeHandler(
+            documents,
+            files,
+            DocumentReader(
+                settings.max_document_bytes,
+                [s.name for s in portals.catalog.all()],
+            ),
+            connections,
+            dedupe_mode,
+        ),
+        "inbox": inbox.InboxHandler(connections, inbox_items),
+        "notifier": notifier.NotifierHandler(
+            connections,
+            MongoNotificationStore(db),
+            smtp_mailer(settings),
+            page_url=settings.public_url.rstrip("/") + "/",
+            reminder_every=timedelta(days=settings.reminder_after_days),
+            reminder_limit=settings.reminder_limit,
+            lookups=notifier.Lookups(
+                invitations=MongoInvitationStore(db),
+                documents=documents,
+                inbox=inbox_items,
+                unseal=keys.unseal_data,
+                supplier_name=portals.supplier_name,
+                portal_label=portals.catalog.variant_label,
+            ),
+        ),
+    }
+
+
 def build_worker(settings: Settings) -> faust.App:
     app = create_app(
         StreamSettings(
@@ -109,110 +186,18 @@ def build_worker(settings: Settings) -> faust.App:
         max_wait=settings.database_wait_seconds,
         give_up=stop_worker,
     )
-    runners: list[StageRunner] = []
-
-    def runner(stage: str) -> StageRunner:
-        runners.append(StageRunner(stage, publisher, policy, outages))
-        return runners[-1]
-
-    db = mongo_client(settings)[settings.mongodb_database]
-    connections = MongoConnectionStore(db)
-    documents = MongoDocumentStore(db)
-    schedule = scheduler.SchedulePolicy(
-        lease_seconds=settings.fetch_lease_seconds,
-        jitter_fraction=settings.schedule_jitter_fraction,
-        lookback_days=settings.lookback_days,
-    )
-    keys = KeyRing.load(settings.vault_keys_dir)
-    portals = CatalogPortalFactory(
-        Catalog.load(settings.portal_urls), settings.portal_timeout_seconds
-    )
-    mailer = smtp_mailer(settings)
-
-    suppliers = MongoSupplierStore(db)
-    scheduler.register(
-        app,
-        topics,
-        runner("scheduler"),
-        scheduler.SchedulerHandler(
-            connections, schedule, suppliers, portals.session_limit
-        ),
-        settings.scheduler_tick_seconds,
-    )
-    fetcher.register(
-        app,
-        topics,
-        runner("fetcher"),
-        fetcher.FetcherHandler(
-            connections=connections,
-            documents=documents,
-            files=GridFsFileStore(db),
-            suppliers=suppliers,
-            portals=portals,
-            vault=keys,
-            schedule=schedule,
-            backoff=RetryBackoff(
-                settings.fetch_retry_base_seconds,
-                settings.fetch_retry_cap_seconds,
-                settings.fetch_retry_max_attempts,
-            ),
-            layout_threshold=settings.layout_pause_threshold,
-            topic_prefix=settings.topic_prefix,
-            challenge_ttl=settings.challenge_ttl_seconds,
-        ),
-        settings.scheduler_tick_seconds,
-    )
-    tenants = MongoTenantStore(db)
-
-    async def dedupe_mode(tenant_id: str) -> DedupeMode:
-        tenant = await tenants.get(tenant_id)
-        return tenant.dedupe_mode if tenant else DedupeMode.AUTOMATIC
-
-    dedupe.register(
-        app,
-        topics,
-        runner("dedupe"),
-        dedupe.DedupeHandler(
-            documents,
-            GridFsFileStore(db),
-            DocumentReader(
-                settings.max_document_bytes,
-                [s.name for s in portals.catalog.all()],
-            ),
-            connections,
-            dedupe_mode,
-        ),
-    )
-    inbox.register(
-        app,
-        topics,
-        runner("inbox"),
-        inbox.InboxHandler(connections, MongoInboxStore(db)),
-    )
-    notifier.register(
-        app,
-        topics,
-        runner("notifier"),
-        notifier.NotifierHandler(
-            connections,
-            MongoNotificationStore(db),
-            mailer,
-            page_url=settings.public_url.rstrip("/") + "/",
-            reminder_every=timedelta(days=settings.reminder_after_days),
-            reminder_limit=settings.reminder_limit,
-            lookups=notifier.Lookups(
-                invitations=MongoInvitationStore(db),
-                documents=documents,
-                inbox=MongoInboxStore(db),
-                unseal=keys.unseal_data,
-                supplier_name=portals.supplier_name,
-                portal_label=portals.catalog.variant_label,
-            ),
-        ),
-        settings.scheduler_tick_seconds,
+    runners = {
+        stage: StageRunner(stage, publisher, policy, outages) for stage in STAGES
+    }
+    wire(
+        app, topics, runners, stage_handlers(settings), settings.scheduler_tick_seconds
     )
     health = WorkerHealth(
-        app, runners, outages, settings.kafka_bootstrap, settings.stage_stuck_seconds
+        app,
+        runners.values(),
+        outages,
+        settings.kafka_bootstrap,
+        settings.stage_stuck_seconds,
     )
     served = []
 

@@ -5,8 +5,7 @@ import signal
 import time
 from pathlib import Path
 
-from pymongo import AsyncMongoClient
-
+from infra.bootstrap import mongo_client
 from infra.demo import DEMO_TENANT, DEMO_TENANT_NAME, demo_connections, publish
 from infra.demo_portal.data import load_specs
 from infra.local.stack import LocalStack
@@ -53,8 +52,9 @@ async def _demo(info: dict) -> None:
     print(
         f"Published {len(conns)} demo connections (tenant {DEMO_TENANT}).", flush=True
     )
-    client = AsyncMongoClient(info["mongodb_uri"])
-    inbox = client["billhound"]["inbox"]
+    settings = Settings(mongodb_uri=info["mongodb_uri"])
+    client = mongo_client(settings)
+    inbox = client[settings.mongodb_database]["inbox"]
     done: set[str] = set()
     total = sum(c.expected for c in conns)
     last_report = time.monotonic()

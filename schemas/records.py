@@ -151,41 +151,6 @@ class PendingChallenge(Frozen):
     expires_at: datetime
 
 
-class Connection(Frozen):
-    """A connected supplier portal and its fetch state, as the store holds it."""
-
-    connection_id: str
-    tenant_id: str
-    supplier_id: str
-    portal_variant: str
-    connector_kind: ConnectorKind
-    document_owner: str
-    notify_email: str
-    collect_from: date
-    schedule: FetchSchedule
-    credentials: SealedSecret
-    status: ConnectionStatus = ConnectionStatus.PENDING
-    created_at: datetime
-    next_check_at: datetime | None = None
-    run_id: str | None = Field(default=None, description="The fetch run in flight")
-    run_lease_until: datetime | None = None
-    bookmark: date | None = Field(default=None, description="Newest issue date seen")
-    last_fetch_at: datetime | None = None
-    last_error: str | None = None
-    last_remedy: str | None = Field(
-        default=None, description="What the person must do about last_error"
-    )
-    disruption_id: str | None = None
-    failed_attempts: int = 0  # consecutive transient failures
-    documents_found: int = 0
-    rejected_documents: int = 0  # files that were not readable documents
-    last_rejection: str | None = None
-    portal_session: SealedSecret | None = Field(
-        default=None, description="Sealed portal cookies/tokens kept between runs"
-    )
-    challenge: PendingChallenge | None = None
-
-
 class InvitationStatus(StrEnum):
     PENDING = "pending"  # sent, link not used yet
     COMPLETED = "completed"  # the client connected the supplier

@@ -1,8 +1,6 @@
 """Run one event through a stage: parse, handle, publish; failures go to dead-letter."""
 
 import asyncio
-import base64
-import hashlib
 import itertools
 import logging
 import time
@@ -17,13 +15,11 @@ from aiokafka.errors import (
 )
 
 from schemas.envelope import Event
-from schemas.events import DeadLetter
+from streams.dead_letters import dead_letter
 from streams.outage import NoOutages, Outages
 from streams.publish import Outgoing, Publisher
 
 log = logging.getLogger(__name__)
-KEEP_BYTES = 64 * 1024  # of a poison event in its letter; far below any broker limit
-KEEP_KEY = 1024
 # Publishing failures no retry can mend: the letter is logged and skipped.
 PERMANENT = (
     MessageSizeTooLargeError,
@@ -144,36 +140,17 @@ class StageRunner:
         event: Event | None = None,
         where: tuple[int, int] | None = None,
     ) -> None:
-        ids = {}
-        if event is not None:
-            ids = {
-                "tenant_id": event.tenant_id,
-                "connection_id": event.connection_id,
-                "correlation_id": event.correlation_id,
-                "causation_id": event.event_id,
-            }
         raw = raw or b""
         partition, offset = where or (None, None)
-        letter = DeadLetter(
-            **ids,
-            original_topic=topic,
-            original_key_b64=base64.b64encode(key[:KEEP_KEY]).decode() if key else None,
-            # Always publishable: a large original keeps a prefix; the whole of it
-            # stays readable at its topic, partition and offset.
-            original_value_b64=base64.b64encode(raw[:KEEP_BYTES]).decode(),
-            original_truncated=len(raw) > KEEP_BYTES,
-            original_size=len(raw),
-            original_sha256=hashlib.sha256(raw).hexdigest(),
-            original_partition=partition,
-            original_offset=offset,
+        out = dead_letter(
             stage=self.stage,
-            error=reason[:2000],
+            topic=topic,
+            key=key,
+            raw=raw,
+            reason=reason,
             attempts=attempts,
-        )
-        out = Outgoing(
-            "dead-letter",
-            key[:KEEP_KEY].decode(errors="replace") if key else None,
-            letter,
+            event=event,
+            where=where,
         )
         delay = self.policy.backoff_seconds
         while True:  # losing the letter loses the event: wait for the broker instead
@@ -192,7 +169,7 @@ class StageRunner:
                     partition,
                     offset,
                     len(raw),
-                    letter.original_sha256,
+                    out.event.original_sha256,
                     exc,
                 )
                 return

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from adapters.portals.factory import CatalogPortalFactory
 from adapters.portals.hints import known_elsewhere_hint, remedy, variant_hint
-from adapters.portals.protocol import LOGIN, ChallengeRequired, PortalError
+from adapters.portals.protocol import LOGIN, CodeSent, PortalError
 from schemas.errors import TITLE, ErrorCode
 from schemas.records import ChallengeMedium, Credentials
 
@@ -49,7 +49,7 @@ async def check_connection(
     base = {"supplier_id": supplier_id, "variant": variant}
     try:
         refs = await _first_documents(portals, supplier_id, variant, credentials)
-    except ChallengeRequired as ch:
+    except CodeSent as ch:
         return CheckResult(
             ok=True,
             **base,
@@ -97,7 +97,7 @@ async def _where_known(portals, supplier, variant, credentials) -> list[str]:
         try:
             async with portals.open(supplier.id, other) as portal:
                 await portal.login(credentials)
-        except ChallengeRequired:
+        except CodeSent:
             return [variant_hint(supplier, other)]  # the password was right there
         except PortalError as err:
             if err.field == LOGIN:

@@ -129,7 +129,7 @@ ERROR_BY_CODE: dict[ErrorCode, type[PortalError]] = {
 }
 
 
-class ChallengeRequired(Exception):
+class CodeSent(Exception):
     """Not a failure: the portal sent a one-time code and waits for it. The session's
     state (cookies, tickets) must be kept to answer it later."""
 
@@ -147,10 +147,10 @@ class PortalSession(Protocol):
 
     async def login(self, credentials: Credentials) -> None:
         """Sign in; answers a TOTP prompt itself when credentials hold the secret.
-        Raises ChallengeRequired when the portal sent a code to a person."""
+        Raises CodeSent when the portal sent a code to a person."""
 
     async def answer_challenge(self, code: str) -> None:
-        """Finish a login that raised ChallengeRequired (same or restored state)."""
+        """Finish a login that raised CodeSent (same or restored state)."""
 
     async def resume(self) -> bool:
         """After restore_state: True if the kept session is still signed in."""

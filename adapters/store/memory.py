@@ -1,14 +1,15 @@
 """In-memory connection and supplier stores: for unit tests of handlers, held to the
 same contracts as MongoDB (documents, files, inbox: memory_records)."""
 
-from datetime import date, datetime
+from datetime import datetime
 
-from schemas.records import Connection, ConnectionStatus, SealedSecret
-
-ACTIVE = (ConnectionStatus.PENDING, ConnectionStatus.CONNECTED)
+from schemas.connection import Connection
+from schemas.records import ConnectionStatus
 
 
 class InMemoryConnectionStore:
+    """Loads and saves; the rules are the Connection's own (claimable, active)."""
+
     def __init__(self) -> None:
         self.rows: dict[str, Connection] = {}
 
@@ -21,6 +22,15 @@ class InMemoryConnectionStore:
     async def get(self, connection_id: str) -> Connection | None:
         return self.rows.get(connection_id)
 
+    async def save(self, conn: Connection) -> bool:
+        stored = self.rows.get(conn.connection_id)
+        if stored is None or stored.version != conn.version:
+            return False
+        self.rows[conn.connection_id] = conn.model_copy(
+            update={"version": conn.version + 1}
+        )
+        return True
+
     async def list_by_tenant(self, tenant_id: str) -> list[Connection]:
         return sorted(
             (
@@ -31,69 +41,13 @@ class InMemoryConnectionStore:
             key=lambda c: (c.created_at, c.connection_id),
         )
 
-    async def change_status(
-        self,
-        connection_id: str,
-        *,
-        allowed: frozenset[ConnectionStatus],
-        to: ConnectionStatus,
-        now: datetime,
-        due: bool = False,
-        credentials: SealedSecret | None = None,
-    ) -> Connection | None:
-        conn = self.rows.get(connection_id)
-        if conn is None or conn.status not in allowed:
-            return None
-        changes: dict = {
-            "status": to,
-            "run_id": None,
-            "run_lease_until": None,
-            "challenge": None,
-        }
-        if due:
-            changes["next_check_at"] = now
-        if credentials is not None:
-            changes |= {
-                "credentials": credentials,
-                "portal_session": None,
-                "last_error": None,
-                "last_remedy": None,
-                "disruption_id": None,
-                "failed_attempts": 0,
-            }
-        self._set(conn, **changes)
-        return conn
-
-    async def record_rejection(
-        self, connection_id: str, reason: str, at: datetime
-    ) -> None:
-        if (conn := self.rows.get(connection_id)) is not None:
-            self._set(
-                conn,
-                rejected_documents=conn.rejected_documents + 1,
-                last_rejection=reason,
-            )
-
-    async def request_fetch(self, connection_id: str, now: datetime) -> bool:
-        conn = self.rows.get(connection_id)
-        if conn is None or conn.status not in ACTIVE:
-            return False
-        self._set(conn, next_check_at=now)
-        return True
-
     async def claim_one(
         self, connection_id: str, now: datetime, lease_until: datetime, run_id: str
     ) -> Connection | None:
         conn = self.rows.get(connection_id)
-        if (
-            conn is None
-            or conn.status not in ACTIVE
-            or conn.next_check_at is None
-            or conn.next_check_at > now
-            or (conn.run_id is not None and (conn.run_lease_until or now) >= now)
-        ):
+        if conn is None or not conn.claimable(now):
             return None
-        return self._set(conn, run_id=run_id, run_lease_until=lease_until)
+        return self._claim(conn, run_id, now, lease_until)
 
     async def claim_due(
         self,
@@ -106,51 +60,26 @@ class InMemoryConnectionStore:
             (
                 c
                 for c in self.rows.values()
-                if c.status in ACTIVE
-                and c.supplier_id not in exclude_suppliers
-                and c.next_check_at is not None
-                and c.next_check_at <= now
-                and (c.run_id is None or (c.run_lease_until or now) < now)
+                if c.claimable(now) and c.supplier_id not in exclude_suppliers
             ),
             key=lambda c: c.next_check_at,
         )
-        claimed = []
-        for conn, run_id in zip(due, run_ids, strict=False):
-            claimed.append(self._set(conn, run_id=run_id, run_lease_until=lease_until))
-        return claimed
+        return [
+            self._claim(conn, run_id, now, lease_until)
+            for conn, run_id in zip(due, run_ids, strict=False)
+        ]
 
     async def running_by_supplier(self, now: datetime) -> dict[str, int]:
         counts: dict[str, int] = {}
         for c in self.rows.values():
-            if c.run_id is not None and (c.run_lease_until or now) >= now:
+            if c.running(now):
                 counts[c.supplier_id] = counts.get(c.supplier_id, 0) + 1
         return counts
 
     async def count_active(self, supplier_id: str) -> int:
         return sum(
-            1
-            for c in self.rows.values()
-            if c.supplier_id == supplier_id and c.status in ACTIVE
+            1 for c in self.rows.values() if c.supplier_id == supplier_id and c.active
         )
-
-    async def release_run(self, connection_id: str, run_id: str) -> bool:
-        conn = self._owned(connection_id, run_id)
-        if conn is not None:
-            self._set(conn, run_id=None, run_lease_until=None)
-        return conn is not None
-
-    async def await_challenge(
-        self, connection_id, run_id, *, challenge, portal_session, lease_until
-    ) -> bool:
-        conn = self._owned(connection_id, run_id)
-        if conn is not None:
-            self._set(
-                conn,
-                challenge=challenge,
-                portal_session=portal_session,
-                run_lease_until=lease_until,
-            )
-        return conn is not None
 
     async def expired_challenges(self, now: datetime) -> list[Connection]:
         return [
@@ -159,104 +88,11 @@ class InMemoryConnectionStore:
             if c.challenge is not None and c.challenge.expires_at < now
         ]
 
-    async def take_challenge(
-        self, connection_id: str, challenge_id: str, lease_until: datetime
-    ) -> bool:
-        conn = self.rows.get(connection_id)
-        if conn is None or conn.challenge is None:
-            return False
-        if conn.challenge.challenge_id != challenge_id:
-            return False
-        self._set(conn, challenge=None, run_lease_until=lease_until)
-        return True
-
-    async def touch_run(self, connection_id: str, run_id: str, until: datetime) -> bool:
-        conn = self._owned(connection_id, run_id)
-        if conn is not None:
-            self._set(conn, run_lease_until=until)
-        return conn is not None
-
-    async def finish_run(
-        self,
-        connection_id: str,
-        run_id: str,
-        *,
-        now: datetime,
-        bookmark: date | None,
-        next_check_at: datetime,
-        documents_found: int,
-        portal_session: SealedSecret | None = None,
-    ) -> Connection | None:
-        conn = self._owned(connection_id, run_id)
-        if conn is not None:
-            self._set(
-                conn,
-                status=ConnectionStatus.CONNECTED,
-                portal_session=portal_session,
-                challenge=None,
-                run_id=None,
-                run_lease_until=None,
-                bookmark=bookmark,
-                last_fetch_at=now,
-                next_check_at=next_check_at,
-                last_error=None,
-                last_remedy=None,
-                failed_attempts=0,
-                documents_found=documents_found,
-            )
-        return conn
-
-    async def disrupt(
-        self,
-        connection_id: str,
-        run_id: str,
-        *,
-        now,
-        error_code,
-        disruption_id,
-        remedy=None,
-    ) -> Connection | None:
-        conn = self._owned(connection_id, run_id)
-        if conn is not None:
-            self._set(
-                conn,
-                status=ConnectionStatus.DISRUPTED,
-                run_id=None,
-                run_lease_until=None,
-                last_fetch_at=now,
-                next_check_at=None,
-                last_error=error_code,
-                last_remedy=remedy,
-                disruption_id=disruption_id,
-                challenge=None,
-                portal_session=None,
-            )
-        return conn
-
-    async def retry_later(
-        self, connection_id: str, run_id: str, *, at, error_code, failed_attempts
-    ) -> bool:
-        conn = self._owned(connection_id, run_id)
-        if conn is not None:
-            self._set(
-                conn,
-                run_id=None,
-                run_lease_until=None,
-                next_check_at=at,
-                last_error=error_code,
-                failed_attempts=failed_attempts,
-                challenge=None,
-            )
-        return conn is not None
-
-    def _owned(self, connection_id: str, run_id: str) -> Connection | None:
-        conn = self.rows.get(connection_id)
-        return conn if conn is not None and conn.run_id == run_id else None
-
-    def _set(self, conn: Connection, **changes) -> Connection:
-        updated = conn.model_copy(update=changes)
-        self.rows[conn.connection_id] = updated
-        return updated
+    def _claim(self, conn, run_id, now, lease_until) -> Connection:
+        claimed = conn.claim(run_id, now, lease_until)
+        claimed = claimed.model_copy(update={"version": conn.version + 1})
+        self.rows[conn.connection_id] = claimed
+        return claimed
 
 
 class InMemorySupplierStore:

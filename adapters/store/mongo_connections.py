@@ -1,6 +1,6 @@
 """MongoConnectionStore: connections and their fetch state in MongoDB."""
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from pymongo import ReturnDocument
@@ -8,14 +8,12 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from adapters.store.mongo_models import load
-from schemas.records import (
-    Connection,
-    ConnectionStatus,
-    PendingChallenge,
-    SealedSecret,
-)
+from schemas.connection import ACTIVE as ACTIVE_STATUSES
+from schemas.connection import Connection
+from schemas.records import ConnectionStatus
 
-ACTIVE = [ConnectionStatus.PENDING.value, ConnectionStatus.CONNECTED.value]
+# Connection.active and .claimable in query form: the same statuses, as stored.
+ACTIVE = sorted(status.value for status in ACTIVE_STATUSES)
 # BSON has datetimes but no dates: keep these as real datetimes so queries compare them.
 DATETIME_FIELDS = ("created_at", "next_check_at", "run_lease_until", "last_fetch_at")
 
@@ -24,6 +22,8 @@ def to_doc(conn: Connection) -> dict[str, Any]:
     doc = conn.model_dump(mode="json")
     for name in DATETIME_FIELDS:
         doc[name] = getattr(conn, name)
+    if conn.challenge is not None:  # compared with now by expired_challenges
+        doc["challenge"]["expires_at"] = conn.challenge.expires_at
     doc["_id"] = doc.pop("connection_id")
     return doc
 
@@ -52,54 +52,15 @@ class MongoConnectionStore:
         ).sort([("created_at", 1), ("_id", 1)])
         return [c for doc in await cursor.to_list(None) if (c := from_doc(doc))]
 
-    async def change_status(
-        self,
-        connection_id: str,
-        *,
-        allowed: frozenset[ConnectionStatus],
-        to: ConnectionStatus,
-        now: datetime,
-        due: bool = False,
-        credentials: SealedSecret | None = None,
-    ) -> Connection | None:
-        changes: dict[str, Any] = {
-            "status": to.value,
-            # A run in flight ends here: its finish no longer matches a run id.
-            "run_id": None,
-            "run_lease_until": None,
-            "challenge": None,
-        }
-        if due:
-            changes["next_check_at"] = now
-        if credentials is not None:
-            changes |= {
-                "credentials": credentials.model_dump(mode="json"),
-                "portal_session": None,
-                "last_error": None,
-                "last_remedy": None,
-                "disruption_id": None,
-                "failed_attempts": 0,
+    async def save(self, conn: Connection) -> bool:
+        doc = to_doc(conn) | {"version": conn.version + 1}
+        guard: dict[str, Any] = {"_id": conn.connection_id, "version": conn.version}
+        if conn.version == 0:  # records written before versions were kept have none
+            guard = {
+                "_id": conn.connection_id,
+                "$or": [{"version": 0}, {"version": {"$exists": False}}],
             }
-        before = await self._c.find_one_and_update(
-            {"_id": connection_id, "status": {"$in": sorted(allowed)}},
-            {"$set": changes},
-            return_document=ReturnDocument.BEFORE,
-        )
-        return from_doc(before)
-
-    async def record_rejection(
-        self, connection_id: str, reason: str, at: datetime
-    ) -> None:
-        await self._c.update_one(
-            {"_id": connection_id},
-            {"$inc": {"rejected_documents": 1}, "$set": {"last_rejection": reason}},
-        )
-
-    async def request_fetch(self, connection_id: str, now: datetime) -> bool:
-        result = await self._c.update_one(
-            {"_id": connection_id, "status": {"$in": ACTIVE}},
-            {"$set": {"next_check_at": now}},
-        )
+        result = await self._c.replace_one(guard, doc)
         return result.matched_count == 1
 
     async def claim_one(
@@ -112,7 +73,10 @@ class MongoConnectionStore:
                 "next_check_at": {"$lte": now},
                 "$or": [{"run_id": None}, {"run_lease_until": {"$lt": now}}],
             },
-            {"$set": {"run_id": run_id, "run_lease_until": lease_until}},
+            {
+                "$set": {"run_id": run_id, "run_lease_until": lease_until},
+                "$inc": {"version": 1},
+            },
             return_document=ReturnDocument.AFTER,
         )
         return from_doc(doc)
@@ -133,7 +97,10 @@ class MongoConnectionStore:
                     "supplier_id": {"$nin": sorted(exclude_suppliers)},
                     "$or": [{"run_id": None}, {"run_lease_until": {"$lt": now}}],
                 },
-                {"$set": {"run_id": run_id, "run_lease_until": lease_until}},
+                {
+                    "$set": {"run_id": run_id, "run_lease_until": lease_until},
+                    "$inc": {"version": 1},
+                },
                 sort=[("next_check_at", 1)],
                 return_document=ReturnDocument.AFTER,
             )
@@ -157,140 +124,6 @@ class MongoConnectionStore:
             {"supplier_id": supplier_id, "status": {"$in": ACTIVE}}
         )
 
-    async def release_run(self, connection_id: str, run_id: str) -> bool:
-        result = await self._c.update_one(
-            {"_id": connection_id, "run_id": run_id},
-            {"$set": {"run_id": None, "run_lease_until": None}},
-        )
-        return result.matched_count == 1
-
-    async def await_challenge(
-        self,
-        connection_id: str,
-        run_id: str,
-        *,
-        challenge: PendingChallenge,
-        portal_session: SealedSecret,
-        lease_until: datetime,
-    ) -> bool:
-        pending = challenge.model_dump(mode="json")
-        pending["expires_at"] = challenge.expires_at
-        result = await self._c.update_one(
-            {"_id": connection_id, "run_id": run_id},
-            {
-                "$set": {
-                    "challenge": pending,
-                    "portal_session": portal_session.model_dump(mode="json"),
-                    "run_lease_until": lease_until,
-                }
-            },
-        )
-        return result.matched_count == 1
-
     async def expired_challenges(self, now: datetime) -> list[Connection]:
         cursor = self._c.find({"challenge.expires_at": {"$lt": now}})
         return [c for doc in await cursor.to_list(None) if (c := from_doc(doc))]
-
-    async def take_challenge(
-        self, connection_id: str, challenge_id: str, lease_until: datetime
-    ) -> bool:
-        result = await self._c.update_one(
-            {"_id": connection_id, "challenge.challenge_id": challenge_id},
-            {"$set": {"challenge": None, "run_lease_until": lease_until}},
-        )
-        return result.modified_count == 1
-
-    async def touch_run(self, connection_id: str, run_id: str, until: datetime) -> bool:
-        result = await self._c.update_one(
-            {"_id": connection_id, "run_id": run_id},
-            {"$set": {"run_lease_until": until}},
-        )
-        return result.matched_count == 1
-
-    async def finish_run(
-        self,
-        connection_id: str,
-        run_id: str,
-        *,
-        now: datetime,
-        bookmark: date | None,
-        next_check_at: datetime,
-        documents_found: int,
-        portal_session: SealedSecret | None = None,
-    ) -> Connection | None:
-        session = portal_session.model_dump(mode="json") if portal_session else None
-        before = await self._c.find_one_and_update(
-            {"_id": connection_id, "run_id": run_id},
-            {
-                "$set": {
-                    "status": ConnectionStatus.CONNECTED.value,
-                    "portal_session": session,
-                    "challenge": None,
-                    "run_id": None,
-                    "run_lease_until": None,
-                    "bookmark": bookmark.isoformat() if bookmark else None,
-                    "last_fetch_at": now,
-                    "next_check_at": next_check_at,
-                    "last_error": None,
-                    "last_remedy": None,
-                    "failed_attempts": 0,
-                    "documents_found": documents_found,
-                },
-            },
-            return_document=ReturnDocument.BEFORE,
-        )
-        return from_doc(before)
-
-    async def disrupt(
-        self,
-        connection_id: str,
-        run_id: str,
-        *,
-        now: datetime,
-        error_code: str,
-        disruption_id: str,
-        remedy: str | None = None,
-    ) -> Connection | None:
-        before = await self._c.find_one_and_update(
-            {"_id": connection_id, "run_id": run_id},
-            {
-                "$set": {
-                    "status": ConnectionStatus.DISRUPTED.value,
-                    "run_id": None,
-                    "run_lease_until": None,
-                    "last_fetch_at": now,
-                    "next_check_at": None,  # waits for the user, not the clock
-                    "last_error": error_code,
-                    "last_remedy": remedy,
-                    "disruption_id": disruption_id,
-                    "challenge": None,
-                    "portal_session": None,  # a new login starts from scratch
-                }
-            },
-            return_document=ReturnDocument.BEFORE,
-        )
-        return from_doc(before)
-
-    async def retry_later(
-        self,
-        connection_id: str,
-        run_id: str,
-        *,
-        at: datetime,
-        error_code: str,
-        failed_attempts: int,
-    ) -> bool:
-        result = await self._c.update_one(
-            {"_id": connection_id, "run_id": run_id},
-            {
-                "$set": {
-                    "run_id": None,
-                    "run_lease_until": None,
-                    "next_check_at": at,
-                    "last_error": error_code,
-                    "failed_attempts": failed_attempts,
-                    "challenge": None,
-                }
-            },
-        )
-        return result.matched_count == 1

@@ -7,14 +7,11 @@ from typing import Protocol
 from pydantic import BaseModel, ConfigDict
 
 from adapters.store.outcomes import DocumentOutcomes
+from schemas.connection import Connection
 from schemas.records import (
-    Connection,
-    ConnectionStatus,
     DocumentFacts,
     FileRef,
     InboxItem,
-    PendingChallenge,
-    SealedSecret,
     Verdict,
 )
 
@@ -50,36 +47,22 @@ class Delivery(StrEnum):
 
 
 class ConnectionStore(Protocol):
+    """Storing and loading connections; every rule about what may change is on the
+    Connection (schemas/connection.py), applied through connection_changes.change.
+    The claims are queries that express Connection.claimable, so that many workers
+    can claim at once without reading first."""
+
     async def create(self, conn: Connection) -> bool:
         """Insert; False if the connection id exists already."""
 
     async def get(self, connection_id: str) -> Connection | None: ...
 
+    async def save(self, conn: Connection) -> bool:
+        """Write conn, its version bumped, if the stored version is still
+        conn.version; False when another writer came first."""
+
     async def list_by_tenant(self, tenant_id: str) -> list[Connection]:
         """The tenant's connections, oldest first, without deleted ones."""
-
-    async def change_status(
-        self,
-        connection_id: str,
-        *,
-        allowed: frozenset[ConnectionStatus],
-        to: ConnectionStatus,
-        now: datetime,
-        due: bool = False,
-        credentials: SealedSecret | None = None,
-    ) -> Connection | None:
-        """A person's change: move to `to` if the status is one of `allowed`, ending
-        any run in flight. due: fetch at the next chance. credentials: a new login,
-        which also forgets the disruption and the portal session. The state before,
-        or None if the status was not allowed."""
-
-    async def record_rejection(
-        self, connection_id: str, reason: str, at: datetime
-    ) -> None:
-        """A fetched file was not a document: count it and keep the last reason."""
-
-    async def request_fetch(self, connection_id: str, now: datetime) -> bool:
-        """Make an active connection due now; False if it is not active."""
 
     async def claim_one(
         self, connection_id: str, now: datetime, lease_until: datetime, run_id: str
@@ -102,66 +85,7 @@ class ConnectionStore(Protocol):
     async def count_active(self, supplier_id: str) -> int:
         """Connections of the supplier that are pending or connected."""
 
-    async def release_run(self, connection_id: str, run_id: str) -> bool:
-        """End the run without a verdict; the connection stays due."""
-
-    async def await_challenge(
-        self,
-        connection_id: str,
-        run_id: str,
-        *,
-        challenge: PendingChallenge,
-        portal_session: SealedSecret,
-        lease_until: datetime,
-    ) -> bool:
-        """The run waits for a one-time code; its lease lasts until the code expires."""
-
     async def expired_challenges(self, now: datetime) -> list[Connection]: ...
-
-    async def take_challenge(
-        self, connection_id: str, challenge_id: str, lease_until: datetime
-    ) -> bool:
-        """The code came: the challenge is spent (once) and the run goes on."""
-
-    async def touch_run(
-        self, connection_id: str, run_id: str, until: datetime
-    ) -> bool: ...
-
-    async def finish_run(
-        self,
-        connection_id: str,
-        run_id: str,
-        *,
-        now: datetime,
-        bookmark: date | None,
-        next_check_at: datetime,
-        documents_found: int,
-        portal_session: SealedSecret | None = None,
-    ) -> Connection | None:
-        """Close the run as a success; the state before, or None if not this run's.
-        documents_found: the connection's total so far, as the run counted it."""
-
-    async def disrupt(
-        self,
-        connection_id: str,
-        run_id: str,
-        *,
-        now: datetime,
-        error_code: str,
-        disruption_id: str,
-        remedy: str | None = None,
-    ) -> Connection | None:
-        """Mark disrupted; the state before, or None if not this run's."""
-
-    async def retry_later(
-        self,
-        connection_id: str,
-        run_id: str,
-        *,
-        at: datetime,
-        error_code: str,
-        failed_attempts: int,
-    ) -> bool: ...
 
 
 class SupplierStore(Protocol):

@@ -5,15 +5,15 @@ from pydantic import SecretStr
 
 from adapters.portals.catalog import Supplier, UnknownSupplier
 from adapters.portals.check import check_connection
+from adapters.store.connection_changes import change_if_allowed
 from adapters.vault.sealing import seal
 from adapters.web.errors import ApiError, check_failed
-from adapters.web.manage import NOT_DELETED
 from adapters.web.services import WebServices
 from schemas.api import ConnectionIn, LoginIn
+from schemas.connection import Connection
 from schemas.envelope import new_id
 from schemas.events import ConnectionCreated, FetchRequested
 from schemas.records import (
-    Connection,
     ConnectionStatus,
     ConnectorKind,
     Credentials,
@@ -115,17 +115,15 @@ async def reconnect(
     except ApiError as err:  # which of the person's connections it was about
         name = svc.catalog.supplier(conn.supplier_id).name
         raise err.about(f"{name} for {conn.document_owner}") from None
-    before = await svc.connections.change_status(
-        connection_id,
-        allowed=NOT_DELETED,  # any state: a new login is always welcome
-        to=ConnectionStatus.PENDING,  # until a fetch proves the new login
-        now=svc.clock(),
-        due=True,
-        credentials=sealed,
+    # Any state but deleted: a new login is always welcome; pending until a fetch
+    # proves it.
+    now = svc.clock()
+    changed = await change_if_allowed(
+        svc.connections, connection_id, lambda c: c.reconnect(now, sealed)
     )
-    if before is None:
+    if changed is None:
         raise ApiError(409, "deleted", "the connection was deleted meanwhile")
-    await svc.status_changed(before, ConnectionStatus.PENDING, "login updated")
+    await svc.status_changed(changed[0], ConnectionStatus.PENDING, "login updated")
     await svc.publish(
         "fetch-requested",
         connection_id,

@@ -1,16 +1,16 @@
 """A person's changes to a connection: fetch now, pause, resume, delete, and the
 answer to a 2-factor code. Each is one atomic store change, then its events."""
 
+from adapters.store.connection_changes import change_if_allowed
 from adapters.vault.sealing import seal_data
 from adapters.web.errors import ApiError
 from adapters.web.services import WebServices
 from schemas.api import ChallengeAnswerIn
+from schemas.connection import Connection
 from schemas.events import ChallengeAnswered, FetchRequested
-from schemas.records import Connection, ConnectionStatus, Tenant
+from schemas.records import ConnectionStatus, Tenant
 
 S = ConnectionStatus
-PAUSABLE = frozenset({S.PENDING, S.CONNECTED, S.DISRUPTED})
-NOT_DELETED = frozenset(set(S) - {S.DELETED})
 
 
 def not_now(conn: Connection, action: str) -> ApiError:
@@ -21,17 +21,12 @@ def not_now(conn: Connection, action: str) -> ApiError:
     return ApiError(409, "conflict", f"cannot {action} this connection: {why}")
 
 
-def resumed_status(conn: Connection) -> ConnectionStatus:
-    """Back to where it was: still disrupted if it was, else connected once it has
-    ever fetched, else pending."""
-    if conn.disruption_id is not None and conn.last_error is not None:
-        return S.DISRUPTED
-    return S.CONNECTED if conn.last_fetch_at is not None else S.PENDING
-
-
 async def fetch_now(svc: WebServices, tenant: Tenant, connection_id: str) -> None:
     conn = await svc.connection(tenant, connection_id)
-    if not await svc.connections.request_fetch(connection_id, svc.clock()):
+    now = svc.clock()
+    if not await change_if_allowed(
+        svc.connections, connection_id, lambda c: c.fetch_now(now)
+    ):
         raise not_now(conn, "fetch")
     await svc.publish(
         "fetch-requested",
@@ -42,26 +37,25 @@ async def fetch_now(svc: WebServices, tenant: Tenant, connection_id: str) -> Non
 
 async def pause(svc: WebServices, tenant: Tenant, connection_id: str) -> None:
     conn = await svc.connection(tenant, connection_id)
-    before = await svc.connections.change_status(
-        connection_id, allowed=PAUSABLE, to=S.PAUSED, now=svc.clock()
+    now = svc.clock()
+    changed = await change_if_allowed(
+        svc.connections, connection_id, lambda c: c.pause(now)
     )
-    if before is None:
+    if changed is None:
         raise not_now(conn, "pause")
-    await svc.status_changed(before, S.PAUSED, "paused by a person")
+    await svc.status_changed(changed[0], S.PAUSED, "paused by a person")
 
 
 async def resume(svc: WebServices, tenant: Tenant, connection_id: str) -> None:
-    conn = await svc.connection(tenant, connection_id)
-    target = resumed_status(conn)
-    before = await svc.connections.change_status(
-        connection_id,
-        allowed=frozenset({S.PAUSED}),
-        to=target,
-        now=svc.clock(),
-        due=True,
+    await svc.connection(tenant, connection_id)
+    now = svc.clock()
+    changed = await change_if_allowed(
+        svc.connections, connection_id, lambda c: c.resume(now)
     )
-    if before is None:
+    if changed is None:
         raise ApiError(409, "conflict", "cannot resume: the connection is not paused")
+    before, after = changed
+    target = after.status
     await svc.status_changed(before, target, "resumed by a person")
     if target is not S.DISRUPTED:
         await svc.publish(
@@ -74,11 +68,12 @@ async def resume(svc: WebServices, tenant: Tenant, connection_id: str) -> None:
 async def delete(svc: WebServices, tenant: Tenant, connection_id: str) -> None:
     """Stops fetching; what was fetched stays in the inbox."""
     await svc.connection(tenant, connection_id)
-    before = await svc.connections.change_status(
-        connection_id, allowed=NOT_DELETED, to=S.DELETED, now=svc.clock()
+    now = svc.clock()
+    changed = await change_if_allowed(
+        svc.connections, connection_id, lambda c: c.delete(now)
     )
-    if before is not None:
-        await svc.status_changed(before, S.DELETED, "deleted by a person")
+    if changed is not None:
+        await svc.status_changed(changed[0], S.DELETED, "deleted by a person")
 
 
 async def answer_challenge(

@@ -11,9 +11,10 @@ from adapters.portals.factory import CatalogPortalFactory
 from adapters.store.ports import ConnectionStore, FileStore, InboxStore
 from adapters.store.tenancy_ports import InvitationStore, TenantStore
 from adapters.web.errors import ApiError, not_found
+from schemas.connection import Connection
 from schemas.envelope import Event, utcnow
 from schemas.events import ConnectionStatusChanged
-from schemas.records import Connection, ConnectionStatus, Tenant
+from schemas.records import ConnectionStatus, Tenant
 from streams.publish import Outgoing, Publisher
 
 

@@ -12,18 +12,17 @@ from schemas.api import (
     SupplierOut,
     VariantOut,
 )
+from schemas.connection import Connection
 from schemas.errors import NOT_RETRIED, REMEDY, TITLE, ErrorCode
-from schemas.records import Connection, ConnectionStatus, InboxItem, Invitation
-
-ACTIVE = (ConnectionStatus.PENDING, ConnectionStatus.CONNECTED)
+from schemas.records import ConnectionStatus, InboxItem, Invitation
 
 
 def state_of(conn: Connection, now: datetime) -> str:
     """connected, fetching, waiting_for_code, stalled, disrupted or paused."""
-    if conn.status in ACTIVE and conn.challenge is not None:
+    if conn.active and conn.challenge is not None:
         return "waiting_for_code"
-    running = conn.run_id is not None and (conn.run_lease_until or now) >= now
-    if conn.status in ACTIVE and not running and _stalled(conn):
+    running = conn.running(now)
+    if conn.active and not running and _stalled(conn):
         return "stalled"
     if conn.status is ConnectionStatus.PENDING or (
         conn.status is ConnectionStatus.CONNECTED and running
@@ -41,7 +40,7 @@ def warning_of(conn: Connection) -> ConnectionWarning | None:
     if conn.last_error is None:
         return None
     if conn.status is not ConnectionStatus.DISRUPTED and not (
-        conn.status in ACTIVE and _stalled(conn)
+        conn.active and _stalled(conn)
     ):
         return None
     code = ErrorCode(conn.last_error)
@@ -72,7 +71,7 @@ def connection_out(
         state=state_of(conn, now),
         created_at=conn.created_at,
         last_fetch_at=conn.last_fetch_at,
-        next_fetch_at=conn.next_check_at if conn.status in ACTIVE else None,
+        next_fetch_at=conn.next_check_at if conn.active else None,
         documents_collected=collected,
         rejected_documents=conn.rejected_documents,
         last_rejection=conn.last_rejection,
@@ -83,7 +82,7 @@ def connection_out(
             destination_hint=ch.destination_hint,
             expires_at=ch.expires_at,
         )
-        if ch is not None and conn.status in ACTIVE
+        if ch is not None and conn.active
         else None,
     )
 

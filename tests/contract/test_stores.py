@@ -7,13 +7,18 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from adapters.store import memory, memory_records
+from adapters.store.connection_changes import (
+    TransitionNotAllowed,
+    change,
+    change_if_allowed,
+)
 from adapters.store.mongo_connections import MongoConnectionStore
 from adapters.store.mongo_documents import GridFsFileStore, MongoDocumentStore
 from adapters.store.mongo_inbox import MongoInboxStore, MongoNotificationStore
 from adapters.store.mongo_setup import ensure_indexes
 from adapters.store.mongo_suppliers import MongoSupplierStore
 from adapters.store.ports import Delivery, DocumentRecord
-from agents.scheduler import SchedulePolicy, new_connection
+from agents.schedule_policy import SchedulePolicy, new_connection
 from schemas.records import (
     ChallengeMedium,
     ConnectionStatus,
@@ -22,6 +27,7 @@ from schemas.records import (
     SealedSecret,
     Verdict,
 )
+from tests.contract.transitions import Steps
 from tests.unit.factories import NOW, created, found
 
 MEMORY = {
@@ -83,7 +89,7 @@ async def test_claim_due_gives_each_connection_one_run(stores):
 
 
 async def test_only_the_current_run_can_finish_disrupt_or_retry(stores):
-    store = stores["connections"]
+    store = Steps(stores["connections"])
     await store.create(conn(run_id="r1"))
     later = NOW + timedelta(days=7)
     assert (
@@ -120,7 +126,7 @@ async def test_only_the_current_run_can_finish_disrupt_or_retry(stores):
 
 
 async def test_disrupt_reports_the_state_before(stores):
-    store = stores["connections"]
+    store = Steps(stores["connections"])
     await store.create(conn(run_id="r1"))
     before = await store.disrupt(
         "c1", "r1", now=NOW, error_code="invalid_credentials", disruption_id="d1"
@@ -196,7 +202,7 @@ async def test_inbox_and_notifications_record_each_effect_once(stores):
 
 
 async def test_claims_skip_excluded_suppliers_and_running_runs_are_counted(stores):
-    store = stores["connections"]
+    store = Steps(stores["connections"])
     await store.create(conn("a"))
     await store.create(conn("b", supplier_id="other"))
     lease = NOW + timedelta(minutes=30)
@@ -209,7 +215,7 @@ async def test_claims_skip_excluded_suppliers_and_running_runs_are_counted(store
 
 
 async def test_a_run_waits_for_a_code_and_expires(stores):
-    store = stores["connections"]
+    store = Steps(stores["connections"])
     await store.create(conn("a", run_id="r1"))
     challenge = PendingChallenge(
         challenge_id="ch1",
@@ -273,41 +279,46 @@ async def test_a_persons_changes_move_the_status_and_end_a_run(stores):
     await c.create(conn("c1", run_id="r1"))
     await c.create(conn("c2").model_copy(update={"tenant_id": "t2"}))
     assert [x.connection_id for x in await c.list_by_tenant("t1")] == ["c1"]
-    active = frozenset({ConnectionStatus.PENDING, ConnectionStatus.CONNECTED})
-    before = await c.change_status(
-        "c1", allowed=active, to=ConnectionStatus.PAUSED, now=NOW
-    )
+    before, _ = await change(c, "c1", lambda x: x.pause(NOW))
     assert before.status is ConnectionStatus.PENDING and before.run_id is not None
     paused = await c.get("c1")
     assert paused.status is ConnectionStatus.PAUSED and paused.run_id is None
-    assert not await c.request_fetch("c1", NOW)  # paused: not fetched
-    assert (
-        await c.change_status(
-            "c1", allowed=active, to=ConnectionStatus.CONNECTED, now=NOW
-        )
-        is None
-    )
+    with pytest.raises(TransitionNotAllowed):  # paused: not fetched
+        await change(c, "c1", lambda x: x.fetch_now(NOW))
+    assert await change_if_allowed(c, "c1", lambda x: x.pause(NOW)) is None
     sealed = SealedSecret(key_id="k2", ciphertext="bmV3")
-    await c.change_status(
-        "c1",
-        allowed=frozenset({ConnectionStatus.PAUSED}),
-        to=ConnectionStatus.PENDING,
-        now=NOW,
-        due=True,
-        credentials=sealed,
-    )
+    await change(c, "c1", lambda x: x.reconnect(NOW, sealed))
     fresh = await c.get("c1")
     assert fresh.credentials == sealed and fresh.next_check_at == NOW
+    assert fresh.status is ConnectionStatus.PENDING
     claimed = await c.claim_one("c1", NOW, NOW + timedelta(minutes=5), "r9")
     assert claimed.run_id == "r9"
     assert await c.claim_one("c1", NOW, NOW + timedelta(minutes=5), "r10") is None
-    await c.change_status(
-        "c1",
-        allowed=frozenset(set(ConnectionStatus) - {ConnectionStatus.DELETED}),
-        to=ConnectionStatus.DELETED,
-        now=NOW,
-    )
+    await change(c, "c1", lambda x: x.delete(NOW))
     assert await c.list_by_tenant("t1") == []
+    with pytest.raises(TransitionNotAllowed):
+        await change(c, "c1", lambda x: x.reconnect(NOW, sealed))
+
+
+async def test_a_save_is_refused_when_another_writer_came_first(stores):
+    c = stores["connections"]
+    await c.create(conn("c1", run_id="r1"))
+    loaded = await c.get("c1")
+    assert await c.save(loaded.record_rejection("not a pdf"))
+    # Saved from the same version again: the first write stands.
+    assert not await c.save(loaded.release("r1"))
+    back = await c.get("c1")
+    assert back.rejected_documents == 1 and back.run_id == "r1"
+    assert back.version == loaded.version + 1
+    # A claim is a write too: a save from before it is refused.
+    await change(c, "c1", lambda x: x.release("r1"))
+    before_claim = await c.get("c1")
+    assert await c.claim_one("c1", NOW, NOW + timedelta(minutes=5), "r2")
+    assert not await c.save(before_claim.fetch_now(NOW))
+    # change() loads again and re-applies: both writers' changes are kept.
+    await change(c, "c1", lambda x: x.record_rejection("still not"))
+    final = await c.get("c1")
+    assert (final.rejected_documents, final.run_id) == (2, "r2")
 
 
 async def test_inbox_pages_newest_first_and_counts_per_connection(stores):

@@ -14,10 +14,10 @@ from adapters.store.mongo_documents import GridFsFileStore
 from adapters.store.mongo_tenancy import MongoTenantStore
 from agents.dedupe import document_id_for
 from bench.corpus.layouts import Doc, render
+from schemas.connection import Connection
 from schemas.envelope import utcnow
 from schemas.events import DocumentFound
 from schemas.records import (
-    Connection,
     ConnectionStatus,
     ConnectorKind,
     DedupeMode,

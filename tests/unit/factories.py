@@ -66,7 +66,7 @@ def plain_pdf() -> bytes:
 def known_connections(*pairs: tuple[str, str]) -> InMemoryConnectionStore:
     """A store holding connections (tenant, connection): c1, c2 of t1 and c9 of t2
     by default, the ones the events built here name."""
-    from agents.scheduler import SchedulePolicy, new_connection
+    from agents.schedule_policy import SchedulePolicy, new_connection
 
     store = InMemoryConnectionStore()
     for tenant, conn in pairs or (("t1", "c1"), ("t1", "c2"), ("t2", "c9")):

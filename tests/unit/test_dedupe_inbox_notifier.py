@@ -12,7 +12,7 @@ from adapters.store.memory_records import (
 from agents.dedupe import document_id_for
 from agents.inbox import InboxHandler
 from agents.notifier import NotifierHandler
-from agents.scheduler import SchedulePolicy, new_connection
+from agents.schedule_policy import SchedulePolicy, new_connection
 from schemas.errors import REMEDY, TITLE, ErrorCode
 from schemas.events import AuthFailed, DocumentAccepted
 from schemas.records import ConnectionStatus, Verdict

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from adapters.portals.protocol import (
-    ChallengeRequired,
+    CodeSent,
     DocumentRef,
     InvalidCredentials,
     LayoutChanged,
@@ -27,7 +27,8 @@ from agents.fetch_policy import (
     should_pause_supplier,
 )
 from agents.fetcher import FetcherHandler
-from agents.scheduler import SchedulePolicy, SchedulerHandler
+from agents.schedule_policy import SchedulePolicy
+from agents.scheduler import SchedulerHandler
 from schemas.errors import REMEDY, ErrorCode
 from schemas.events import ChallengeAnswered
 from schemas.records import (
@@ -237,7 +238,7 @@ def test_pause_needs_the_threshold_or_every_connection():
 
 
 def code_sent():
-    return ChallengeRequired(ChallengeMedium.SMS, "phone ending 42", ttl_seconds=300)
+    return CodeSent(ChallengeMedium.SMS, "phone ending 42", ttl_seconds=300)
 
 
 async def test_a_code_sent_pauses_the_run_and_the_answer_finishes_it():

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from adapters.mail.templates import compose
 from adapters.store.ports import DocumentOutcomes
 from agents.notify_policy import audience, settled
-from agents.scheduler import SchedulePolicy, new_connection
+from agents.schedule_policy import SchedulePolicy, new_connection
 from schemas.records import Invitation
 from tests.unit.factories import NOW, created
 

@@ -3,13 +3,13 @@
 from datetime import date, timedelta
 
 from adapters.store.memory import InMemoryConnectionStore, InMemorySupplierStore
-from agents.scheduler import (
+from agents.schedule_policy import (
     SchedulePolicy,
-    SchedulerHandler,
     fetch_due_for,
     new_connection,
     next_check_at,
 )
+from agents.scheduler import SchedulerHandler
 from schemas.records import ConnectionStatus, FetchReason, FetchSchedule
 from tests.unit.factories import NOW, created, drain
 

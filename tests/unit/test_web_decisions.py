@@ -4,11 +4,10 @@ HTTP status a refused check gets, and that every route is in the OpenAPI documen
 from datetime import timedelta
 
 from adapters.web.errors import check_failed
-from adapters.web.manage import resumed_status
 from adapters.web.openapi import openapi
 from adapters.web.routes import ROUTES
 from adapters.web.views import state_of, warning_of
-from agents.scheduler import SchedulePolicy, new_connection
+from agents.schedule_policy import SchedulePolicy, new_connection
 from schemas.errors import ErrorCode
 from schemas.records import ChallengeMedium, ConnectionStatus, PendingChallenge
 from tests.unit.factories import NOW, created
@@ -45,6 +44,10 @@ def test_a_warning_carries_the_tailored_remedy_or_the_taxonomys():
     tailored = broken.model_copy(update={"last_remedy": "Use the shop login."})
     assert warning_of(tailored).remedy == "Use the shop login."
     assert warning_of(conn(status=S.CONNECTED, last_error="rate_limited")) is None
+
+
+def resumed_status(paused_from) -> ConnectionStatus:
+    return paused_from.pause(NOW).resume(NOW).status
 
 
 def test_resume_returns_to_where_it_was():

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 import pyotp
 
 from adapters.portals.protocol import (
-    ChallengeRequired,
+    CodeSent,
     TwoFactorRequired,
     WrongChallengeCode,
 )
@@ -36,9 +36,9 @@ async def answer_totp(
         ) from exc
 
 
-def code_sent(medium: str, destination: str | None, ttl: float) -> ChallengeRequired:
+def code_sent(medium: str, destination: str | None, ttl: float) -> CodeSent:
     try:
         known = ChallengeMedium(medium)
     except ValueError:
         known = ChallengeMedium.APP  # a push or code in the supplier's own app
-    return ChallengeRequired(known, destination, ttl)
+    return CodeSent(known, destination, ttl)

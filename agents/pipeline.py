@@ -1,0 +1,96 @@
+"""The pipeline as data: which stage handles which topic with which method, and the
+timers. The Faust wiring (infra/wiring.py) and the in-process bus
+(streams/memory_bus.py) both run this table; nothing else says who consumes what."""
+
+from dataclasses import dataclass
+
+from schemas.envelope import Event
+from schemas.events import (
+    AuthFailed,
+    ChallengeAnswered,
+    ChallengeRequired,
+    ConnectionCreated,
+    ConnectionStatusChanged,
+    DocumentAccepted,
+    DocumentFound,
+    FetchDue,
+    FetchRequested,
+)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    topic: str
+    model: type[Event]
+    stage: str
+    method: str  # on the stage's handler: async generator of Outgoing
+    name: str  # the Faust agent's name
+
+
+@dataclass(frozen=True)
+class Timer:
+    stage: str
+    method: str
+    name: str
+
+
+SUBSCRIPTIONS: tuple[Subscription, ...] = (
+    Subscription(
+        "connection-created",
+        ConnectionCreated,
+        "scheduler",
+        "on_connection_created",
+        "scheduler",
+    ),
+    Subscription(
+        "fetch-requested",
+        FetchRequested,
+        "scheduler",
+        "on_fetch_requested",
+        "scheduler-requests",
+    ),
+    Subscription("fetch-due", FetchDue, "fetcher", "on_fetch_due", "fetcher"),
+    Subscription(
+        "challenge-answered",
+        ChallengeAnswered,
+        "fetcher",
+        "on_challenge_answered",
+        "fetcher-answers",
+    ),
+    # Keyed by tenant: one tenant's documents pass one at a time, so two copies of
+    # the same document cannot both be judged new.
+    Subscription(
+        "document-found", DocumentFound, "dedupe", "on_document_found", "dedupe"
+    ),
+    Subscription(
+        "document-accepted",
+        DocumentAccepted,
+        "inbox",
+        "on_document_accepted",
+        "inbox",
+    ),
+    Subscription("auth-failed", AuthFailed, "notifier", "on_auth_failed", "notifier"),
+    Subscription(
+        "connection-status-changed",
+        ConnectionStatusChanged,
+        "notifier",
+        "on_status_changed",
+        "notifier-status",
+    ),
+    Subscription(
+        "challenge-required",
+        ChallengeRequired,
+        "notifier",
+        "on_challenge_required",
+        "notifier-codes",
+    ),
+)
+
+# Each runs on the leader only; the claims they make are atomic anyway.
+TIMERS: tuple[Timer, ...] = (
+    Timer("scheduler", "on_tick", "scheduler-tick"),
+    Timer("fetcher", "on_tick", "fetcher-challenge-expiry"),
+    Timer("notifier", "on_tick", "notifier-reminders"),
+)
+
+STAGES = ("scheduler", "fetcher", "dedupe", "inbox", "notifier")

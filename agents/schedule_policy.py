@@ -1,0 +1,81 @@
+"""When connections are fetched (pure): the schedule policy, a new connection's first
+run, the window and reason of a run, the next check with its jitter, and which
+suppliers are full. The scheduler and the fetcher both decide with these."""
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from schemas.connection import Connection
+from schemas.events import ConnectionCreated, FetchDue
+from schemas.records import FetchReason
+
+
+@dataclass(frozen=True)
+class SchedulePolicy:
+    lease_seconds: float = (
+        1800.0  # a run holds its connection this long between touches
+    )
+    jitter_fraction: float = 0.1  # spread re-checks over +0..10% of the interval
+    lookback_days: int = 14  # re-list this far behind the bookmark for late documents
+    claim_batch: int = 100
+
+
+def new_connection(event: ConnectionCreated, now: datetime, policy: SchedulePolicy):
+    """The stored connection for a creation event, already holding its initial run."""
+    return Connection(
+        connection_id=event.connection_id,
+        tenant_id=event.tenant_id,
+        supplier_id=event.supplier_id,
+        portal_variant=event.portal_variant,
+        connector_kind=event.connector_kind,
+        document_owner=event.document_owner,
+        notify_email=str(event.notify_email),
+        collect_from=event.collect_from,
+        schedule=event.schedule,
+        credentials=event.credentials,
+        created_at=now,
+        next_check_at=now,  # if the initial fetch-due is lost, the timer re-issues it
+        run_id=event.correlation_id,  # the initial run continues the caller's trace
+        run_lease_until=now + timedelta(seconds=policy.lease_seconds),
+    )
+
+
+def fetch_due_for(conn: Connection, run_id: str, policy: SchedulePolicy) -> FetchDue:
+    since = conn.collect_from
+    if conn.bookmark is not None:
+        since = max(since, conn.bookmark - timedelta(days=policy.lookback_days))
+    if conn.failed_attempts:
+        reason = FetchReason.RETRY
+    elif conn.last_fetch_at is None:
+        reason = FetchReason.INITIAL
+    else:
+        reason = FetchReason.SCHEDULED
+    return FetchDue(
+        tenant_id=conn.tenant_id,
+        connection_id=conn.connection_id,
+        correlation_id=run_id,
+        reason=reason,
+        since=since,
+        attempt=conn.failed_attempts + 1,
+    )
+
+
+def next_check_at(
+    conn: Connection, now: datetime, policy: SchedulePolicy, unit: float
+) -> datetime:
+    """When to look again after a successful run; unit in [0, 1) draws the jitter."""
+    interval = timedelta(hours=conn.schedule.interval_hours)
+    return now + interval * (1 + policy.jitter_fraction * unit)
+
+
+def full_suppliers(
+    running: dict[str, int], limit: Callable[[str], int]
+) -> frozenset[str]:
+    """Suppliers already at their limit of concurrent sessions."""
+    return frozenset(s for s, n in running.items() if n >= limit(s))
+
+
+def jitter_unit() -> float:
+    return random.random()
