@@ -6,7 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 
-from adapters.documents.reader import DocumentReader, RejectedFile
+from adapters.documents.ports import Reader, RejectedFile
 from adapters.store.connection_changes import change
 from adapters.store.ports import (
     ConnectionStore,
@@ -40,7 +40,7 @@ class DedupeHandler:
         self,
         documents: DocumentStore,
         files: FileStore,
-        reader: DocumentReader,
+        reader: Reader,
         connections: ConnectionStore,
         mode_of: ModeOf = automatic,
         clock: Callable[[], datetime] = utcnow,

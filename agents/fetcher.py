@@ -5,7 +5,6 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
 
-from adapters.portals.catalog import UnknownSupplier
 from adapters.portals.protocol import (
     CodeSent,
     CredentialsUnreadable,
@@ -13,6 +12,7 @@ from adapters.portals.protocol import (
     PortalError,
     PortalFactory,
     SupplierUnknown,
+    UnknownSupplier,
 )
 from adapters.store.connection_changes import change_if_allowed
 from adapters.store.ports import (

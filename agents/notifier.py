@@ -5,8 +5,7 @@ to the person it concerns, with a link to a page that person can open."""
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 
-from adapters.mail.smtp import Mailer
-from adapters.mail.templates import compose
+from adapters.mail.ports import Composer, Mailer
 from adapters.store.ports import (
     ConnectionStore,
     Delivery,
@@ -33,6 +32,7 @@ class NotifierHandler:
         notifications: NotificationStore,
         mailer: Mailer,
         *,
+        compose: Composer,
         page_url: str = "http://127.0.0.1:8080/",
         reminder_every: timedelta = timedelta(days=3),
         reminder_limit: int = 2,
@@ -41,6 +41,7 @@ class NotifierHandler:
     ) -> None:
         self.connections, self.notifications = connections, notifications
         self.mailer, self.page_url, self.clock = mailer, page_url, clock
+        self.compose = compose
         self.reminder_every, self.reminder_limit = reminder_every, reminder_limit
         self.look = lookups or Lookups()
 
@@ -66,7 +67,9 @@ class NotifierHandler:
         crash may send it again but a repeated event never does."""
         if await self.notifications.claim(key, conn.connection_id) is Delivery.DONE:
             return
-        await self.mailer.send(compose(template, to, **self._values(conn, **values)))
+        await self.mailer.send(
+            self.compose(template, to, **self._values(conn, **values))
+        )
         await self.notifications.mark_sent(key, remind_at)
 
     def _values(self, conn: Connection, **more) -> dict:
@@ -169,7 +172,7 @@ class NotifierHandler:
                 continue
             code = ErrorCode(conn.last_error)
             who = await self.look.audience(conn, self.page_url)
-            mail = compose(
+            mail = self.compose(
                 "disruption",
                 who.acts,
                 **self._values(

@@ -14,6 +14,7 @@ from pymongo import AsyncMongoClient
 
 from adapters.documents.reader import DocumentReader
 from adapters.mail.smtp import SmtpMailer
+from adapters.mail.templates import compose
 from adapters.portals.catalog import Catalog
 from adapters.portals.factory import CatalogPortalFactory
 from adapters.store.availability import MongoAvailability
@@ -151,6 +152,7 @@ def stage_handlers(settings: Settings) -> dict[str, object]:
             connections,
             MongoNotificationStore(db),
             smtp_mailer(settings),
+            compose=compose,
             page_url=settings.public_url.rstrip("/") + "/",
             reminder_every=timedelta(days=settings.reminder_after_days),
             reminder_limit=settings.reminder_limit,

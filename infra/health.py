@@ -75,6 +75,7 @@ class WorkerHealth:
             "state": state,
             "busy_seconds": round(busy, 1),
             "handled": runner.handled,
+            "ticks": runner.ticks,
         }
 
     def _agents(self) -> dict:

@@ -62,6 +62,7 @@ class StageRunner:
         # keeps finding documents is busy, not stuck.
         self.busy: dict[int, float] = {}
         self.handled = 0
+        self.ticks = 0  # timer ticks done: a marker tests and operators can wait on
         self._tokens = itertools.count()
 
     def oldest_busy(self) -> float:
@@ -207,3 +208,5 @@ async def run_timer(
             runner.outages.noticed(runner.stage, exc)  # one log line, not one a tick
         else:
             log.exception("%s: timer tick failed", runner.stage)
+    finally:
+        runner.ticks += 1

@@ -8,19 +8,11 @@ import logging
 from pypdf import PdfReader
 
 from adapters.documents.facts import read_facts
+from adapters.documents.ports import RejectedFile
 from schemas.records import DocumentFacts
 
 MAX_PAGES = 20  # invoices are short; a 500-page file is not read in full
 IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
-
-
-class RejectedFile(Exception):
-    """Not a document we accept: code (empty, too_large, not_a_document, unreadable,
-    encrypted) and a reason in plain words."""
-
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(detail)
-        self.code, self.detail = code, detail
 
 
 def content_type(data: bytes) -> str:

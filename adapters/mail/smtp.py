@@ -1,22 +1,12 @@
-"""The Mailer port and its SMTP implementation (aiosmtplib)."""
+"""The Mailer port's SMTP implementation (aiosmtplib)."""
 
-from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import Protocol
 
 import aiosmtplib
 
+from adapters.mail.ports import Mail, Mailer
 
-@dataclass(frozen=True)
-class Mail:
-    to: str
-    subject: str
-    text: str
-    html: str | None = None  # sent as the alternative part; text stays first
-
-
-class Mailer(Protocol):
-    async def send(self, mail: Mail) -> None: ...
+__all__ = ["Mail", "Mailer", "SmtpMailer"]
 
 
 class SmtpMailer:

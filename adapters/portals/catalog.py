@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from adapters.portals.engines.config import HtmlConfig, JsonApiConfig, Values
+from adapters.portals.protocol import UnknownSupplier
 from schemas.records import ConnectorKind
 
 CATALOG_FILE = Path(__file__).with_name("catalog.json")
@@ -77,10 +78,6 @@ class Supplier(Frozen):
         if self.engine != "custom" and self.config is None:
             raise ValueError(f"{self.id}: engine {self.engine} needs `config`")
         return self
-
-
-class UnknownSupplier(LookupError):
-    pass
 
 
 def fold(text: str) -> str:

@@ -29,6 +29,10 @@ class DocumentRef(BaseModel):
     filename: str
 
 
+class UnknownSupplier(LookupError):
+    """The catalog has no such supplier or portal variant."""
+
+
 class PortalError(Exception):
     """A failure in the taxonomy's terms; structured fields that never hold secrets."""
 

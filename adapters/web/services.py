@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from adapters.mail.smtp import Mailer
+from adapters.mail.ports import Mailer
 from adapters.portals.catalog import Catalog
 from adapters.portals.factory import CatalogPortalFactory
 from adapters.store.ports import ConnectionStore, FileStore, InboxStore

@@ -71,3 +71,22 @@ async def run_again_now(db, conn: str) -> datetime:
         {"_id": conn}, {"$set": {"next_check_at": datetime.now(UTC)}}
     )
     return doc["last_fetch_at"]
+
+
+async def ticks_pass(stack, stage: str = "scheduler", n: int = 3) -> None:
+    """Wait until the worker's stage has ticked n more times (its /healthz says): the
+    positive marker that the schedule had its chances, instead of a fixed sleep."""
+    import aiohttp
+
+    url = f"http://127.0.0.1:{stack.settings['health_port']}/healthz"
+
+    async def ticks() -> int:
+        async with aiohttp.ClientSession() as http, http.get(url) as resp:
+            return (await resp.json())["stages"][stage]["ticks"]
+
+    start = await ticks()
+
+    async def enough():
+        return await ticks() >= start + n
+
+    assert await wait_for(enough, timeout=30), f"{stage} did not tick {n} times"

@@ -1,8 +1,6 @@
 """A broken connection told to a person once, reminded a limited number of times,
 fixed through the API; a portal's code asked for by email and answered through it."""
 
-import asyncio
-
 from tests.e2e.api_helpers import body_for, connection_state
 from tests.e2e.test_pipeline import wait_for
 
@@ -13,7 +11,7 @@ def subjects(stack, address: str) -> list[str]:
     return [m["Subject"] for m in stack.mail.to(address)]
 
 
-async def test_disruption_mail_reminders_then_reconnect(web, stack):
+async def test_disruption_mail_reminders_then_reconnect(web, stack, db):
     notify = "reminded@example.com"
     body = body_for(PARCEL, "depot-7", notify_email=notify)
     status, conn = await web.call("alpha", "POST", "/v1/connections", json=body)
@@ -40,7 +38,15 @@ async def test_disruption_mail_reminders_then_reconnect(web, stack):
 
         got = await wait_for(reminded_twice, timeout=40)
         assert sum(s.startswith("Action needed") for s in got) == 1
-        await asyncio.sleep(12)  # a third period passes: no third reminder
+
+        # No third: the reminders are stopped at the limit (no clock can restart
+        # them), and two were sent.
+        async def stopped():
+            return await db["notifications"].find_one(
+                {"connection_id": cid, "reminders_sent": 2, "remind_at": None}
+            )
+
+        assert await wait_for(stopped, timeout=15)
         assert sum(s.startswith("Reminder") for s in subjects(stack, notify)) == 2
 
         # A wrong new login is refused at once; the connection stays disrupted.

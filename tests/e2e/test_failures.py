@@ -1,11 +1,11 @@
 """Wrong logins, poison events and secrets, on the real pipeline."""
 
-import asyncio
 import base64
 import json
 
 from schemas.topics import TOPIC_NAMES
 from tests.bus import produce, raw_values, read_topic
+from tests.e2e.fleet import ticks_pass
 from tests.e2e.test_pipeline import connect, wait_for
 from tests.e2e.upstream import connection_created, envelope, unique
 
@@ -55,7 +55,7 @@ async def test_wrong_password_disrupts_once_mails_once_and_never_retries(stack, 
         return stack.mail.to(notify)
 
     assert await wait_for(mailed, timeout=30)
-    await asyncio.sleep(3)  # several scheduler ticks: nothing may retry or re-mail
+    await ticks_pass(stack)  # several scheduler ticks: nothing may retry or re-mail
     mails = stack.mail.to(notify)
     assert len(mails) == 1
     body = mails[0].get_body(("plain",)).get_content()

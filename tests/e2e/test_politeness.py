@@ -1,7 +1,6 @@
 """Portal trouble through the real fetcher: 429 and 503 back off as the portal asks,
 slow pages are waited for, and a changed layout pauses the supplier for operators."""
 
-import asyncio
 import json
 import os
 import subprocess
@@ -14,6 +13,7 @@ from tests.e2e.fleet import (
     events_for,
     expected,
     inbox_of,
+    ticks_pass,
 )
 from tests.e2e.test_pipeline import wait_for
 
@@ -110,7 +110,7 @@ async def test_a_layout_change_pauses_the_supplier_and_alerts_operators(stack, d
         attempts = await stack.login_attempts(login, key)
         _, third = await connect_to(stack, key, login, kind="sales")
         await events_for(stack, "fetch-due", third)
-        await asyncio.sleep(2)
+        await ticks_pass(stack)
         assert await stack.login_attempts(login, key) == attempts
         assert (await connection(db, third))["status"] == "pending"
     finally:

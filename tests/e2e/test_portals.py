@@ -14,6 +14,7 @@ from tests.e2e.fleet import (
     events_for,
     expected,
     inbox_of,
+    ticks_pass,
 )
 
 COLLECT_FROM = date(2025, 1, 1)
@@ -120,7 +121,7 @@ async def test_user_errors_disrupt_once_with_their_remedy_and_no_retry(
     )
     doc = await connection(db, conn)
     assert doc["status"] == "disrupted" and doc["last_error"] == code
-    await asyncio.sleep(2)  # scheduler ticks: a user-class error is never retried
+    await ticks_pass(stack)  # scheduler ticks: a user-class error is never retried
     assert await stack.login_attempts(login, key) - before == 1
     assert len(await events_for(stack, "auth-failed", conn, n=2, timeout=1)) == 1
 
@@ -132,7 +133,7 @@ async def test_a_wrong_password_costs_one_attempt_and_a_lock_is_reported(stack, 
         _, conn = await connect_to(stack, key, login, "Tap-Tap-8")
         (failed,) = await events_for(stack, "auth-failed", conn)
         assert failed["error_code"] == "invalid_credentials"
-    await asyncio.sleep(2)
+    await ticks_pass(stack)
     assert await stack.login_attempts(login, key) == 2
     _, conn = await connect_to(stack, key, login)  # the right password still works
     assert await inbox_of(db, conn, len(expected(key, login, COLLECT_FROM)))

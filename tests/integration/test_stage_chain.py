@@ -5,6 +5,7 @@ with no broker and no database. What Faust adds is tested in test_wiring.py."""
 from datetime import date
 
 from adapters.documents.reader import DocumentReader
+from adapters.mail.templates import compose
 from adapters.portals.protocol import InvalidCredentials
 from adapters.store.memory import InMemoryConnectionStore, InMemorySupplierStore
 from adapters.store.memory_records import (
@@ -74,6 +75,7 @@ def pipeline(portal):
             connections,
             InMemoryNotificationStore(),
             outbox,
+            compose=compose,
             lookups=Lookups(
                 documents=documents,
                 inbox=inbox,

@@ -45,10 +45,7 @@ def wired():
 def test_every_subscription_and_timer_is_wired(wired):
     app, _, _ = wired
     assert sorted(app.agents) == sorted(sub.name for sub in SUBSCRIPTIONS)
-    topics = {
-        name: set(agent.channel.topics)
-        for name, agent in app.agents.items()
-    }
+    topics = {name: set(agent.channel.topics) for name, agent in app.agents.items()}
     assert topics == {sub.name: {sub.topic} for sub in SUBSCRIPTIONS}
     assert len(TIMERS) == 3
 

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from adapters.mail.smtp import Mail
+from adapters.mail.templates import compose
 from adapters.store.memory import InMemoryConnectionStore
 from adapters.store.memory_records import (
     InMemoryDocumentStore,
@@ -99,7 +100,9 @@ def auth_failed(disruption="x1", code=ErrorCode.INVALID_CREDENTIALS):
 
 async def test_one_mail_per_disruption():
     outbox = Outbox()
-    handler = NotifierHandler(await connections(), InMemoryNotificationStore(), outbox)
+    handler = NotifierHandler(
+        await connections(), InMemoryNotificationStore(), outbox, compose=compose
+    )
     await drain(handler.on_auth_failed(auth_failed("x1")))
     await drain(handler.on_auth_failed(auth_failed("x1")))
     await drain(handler.on_auth_failed(auth_failed("x2")))
@@ -108,7 +111,9 @@ async def test_one_mail_per_disruption():
 
 async def test_the_mail_names_supplier_owner_and_remedy_in_text_and_html():
     outbox = Outbox()
-    handler = NotifierHandler(await connections(), InMemoryNotificationStore(), outbox)
+    handler = NotifierHandler(
+        await connections(), InMemoryNotificationStore(), outbox, compose=compose
+    )
     await drain(handler.on_auth_failed(auth_failed(code=ErrorCode.SSO_ACCOUNT)))
     (mail,) = outbox.sent
     assert mail.to == "books@example.com"
@@ -125,6 +130,7 @@ async def test_reminders_while_disrupted_at_most_the_limit_then_none():
         conns,
         notes,
         outbox,
+        compose=compose,
         reminder_every=timedelta(days=1),
         reminder_limit=2,
         clock=lambda: clock[0],
@@ -151,7 +157,12 @@ async def test_no_reminder_once_the_disruption_is_over():
     conns, notes, outbox = await connections(), InMemoryNotificationStore(), Outbox()
     clock = [NOW]
     handler = NotifierHandler(
-        conns, notes, outbox, reminder_every=timedelta(days=1), clock=lambda: clock[0]
+        conns,
+        notes,
+        outbox,
+        compose=compose,
+        reminder_every=timedelta(days=1),
+        clock=lambda: clock[0],
     )
     await drain(handler.on_auth_failed(auth_failed("x1")))  # c1 is not disrupted
     clock[0] = NOW + timedelta(days=2)
