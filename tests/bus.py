@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 
 async def produce(bootstrap: str, topic: str, value: bytes, key: bytes | None) -> None:
@@ -15,6 +16,21 @@ async def produce(bootstrap: str, topic: str, value: bytes, key: bytes | None) -
         await producer.send_and_wait(topic, value, key=key)
     finally:
         await producer.stop()
+
+
+async def partitions_of(bootstrap: str, topic: str, deadline: float) -> list[int]:
+    """The topic's partitions, once the broker knows the topic (or none by then)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        while True:
+            (described,) = await admin.describe_topics([topic])
+            found = [p["partition"] for p in described.get("partitions", [])]
+            if found or time.monotonic() >= deadline:
+                return sorted(found)
+            await asyncio.sleep(0.2)
+    finally:
+        await admin.close()
 
 
 async def read_topic(
@@ -27,17 +43,12 @@ async def read_topic(
 ) -> list[dict]:
     """Every matching JSON event on topic, from the start, once `until` holds or the
     timeout passes; a test then asserts on what it got."""
+    deadline = time.monotonic() + timeout
+    partitions = await partitions_of(bootstrap, topic, deadline)
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
-        partitions = None
-        deadline = time.monotonic() + timeout
-        while partitions is None and time.monotonic() < deadline:
-            partitions = consumer.partitions_for_topic(topic)
-            if partitions is None:
-                await consumer._client.force_metadata_update()
-                await asyncio.sleep(0.2)
-        tps = [TopicPartition(topic, p) for p in partitions or []]
+        tps = [TopicPartition(topic, p) for p in partitions]
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
         found: list[dict] = []
