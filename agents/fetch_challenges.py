@@ -113,7 +113,7 @@ class ChallengeSteps:
                 ChallengeRequired,
                 challenge_id=pending.challenge_id,
                 supplier_id=conn.supplier_id,
-                supplier_name=self.portals.supplier_name(conn.supplier_id),
+                supplier_name=self.directory.supplier_name(conn.supplier_id),
                 medium=sent.medium,
                 destination_hint=sent.destination_hint,
                 expires_at=expires,

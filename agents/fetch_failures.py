@@ -108,7 +108,7 @@ async def _retry_later(h, conn, due, at, err: PortalError, attempts: int) -> Non
 
 async def _disrupt(h, conn, due, err, credentials, now) -> AsyncIterator[Outgoing]:
     disruption_id = new_id()
-    remedy = h.portals.remedy(
+    remedy = h.directory.remedy(
         conn.supplier_id,
         err,
         credentials,
@@ -137,7 +137,7 @@ async def _disrupt(h, conn, due, err, credentials, now) -> AsyncIterator[Outgoin
             AuthFailed,
             disruption_id=disruption_id,
             supplier_id=conn.supplier_id,
-            supplier_name=h.portals.supplier_name(conn.supplier_id),
+            supplier_name=h.directory.supplier_name(conn.supplier_id),
             error_code=err.code,
             title=TITLE[err.code],
             remedy=remedy,

@@ -10,9 +10,11 @@ from adapters.portals.protocol import (
     CredentialsUnreadable,
     DocumentRef,
     PortalError,
-    PortalFactory,
+    PortalOpener,
+    SupplierDirectory,
     SupplierUnknown,
     UnknownSupplier,
+    signed_in,
 )
 from adapters.store.connection_changes import change_if_allowed
 from adapters.store.ports import (
@@ -48,7 +50,8 @@ class FetcherHandler(ChallengeSteps):
         documents: DocumentStore,
         files: FileStore,
         suppliers: SupplierStore,
-        portals: PortalFactory,
+        portals: PortalOpener,
+        directory: SupplierDirectory,
         vault: Vault,
         schedule: SchedulePolicy,
         backoff: RetryBackoff,
@@ -60,6 +63,7 @@ class FetcherHandler(ChallengeSteps):
     ) -> None:
         self.connections, self.documents, self.files = connections, documents, files
         self.suppliers, self.portals, self.vault = suppliers, portals, vault
+        self.directory = directory
         self.schedule, self.backoff = schedule, backoff
         self.layout_threshold, self.topic_prefix = layout_threshold, topic_prefix
         self.challenge_ttl = challenge_ttl  # caps the portal's own code lifetime
@@ -84,12 +88,7 @@ class FetcherHandler(ChallengeSteps):
             return
 
         async def sign_in(portal, credentials) -> None:
-            if (kept := self._kept_session(conn)) is not None:
-                # Kept cookies: a live session, or at least a device the portal trusts.
-                portal.restore_state(kept)
-                if await portal.resume():
-                    return
-            await portal.login(credentials)
+            await signed_in(portal, credentials, self._kept_session(conn))
 
         async for out in self._run(conn, due, sign_in):
             yield out

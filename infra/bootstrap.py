@@ -16,6 +16,7 @@ from adapters.documents.reader import DocumentReader
 from adapters.mail.smtp import SmtpMailer
 from adapters.mail.templates import compose
 from adapters.portals.catalog import Catalog
+from adapters.portals.directory import CatalogDirectory
 from adapters.portals.factory import CatalogPortalFactory
 from adapters.store.availability import MongoAvailability
 from adapters.store.mongo_connections import MongoConnectionStore
@@ -106,9 +107,9 @@ def stage_handlers(settings: Settings) -> dict[str, object]:
         lookback_days=settings.lookback_days,
     )
     keys = KeyRing.load(settings.vault_keys_dir)
-    portals = CatalogPortalFactory(
-        Catalog.load(settings.portal_urls), settings.portal_timeout_seconds
-    )
+    catalog = Catalog.load(settings.portal_urls)
+    directory = CatalogDirectory(catalog)
+    portals = CatalogPortalFactory(catalog, settings.portal_timeout_seconds)
     suppliers = MongoSupplierStore(db)
     tenants = MongoTenantStore(db)
 
@@ -118,7 +119,7 @@ def stage_handlers(settings: Settings) -> dict[str, object]:
 
     return {
         "scheduler": scheduler.SchedulerHandler(
-            connections, schedule, suppliers, portals.session_limit
+            connections, schedule, suppliers, directory.session_limit
         ),
         "fetcher": fetcher.FetcherHandler(
             connections=connections,
@@ -126,6 +127,7 @@ def stage_handlers(settings: Settings) -> dict[str, object]:
             files=files,
             suppliers=suppliers,
             portals=portals,
+            directory=directory,
             vault=keys,
             schedule=schedule,
             backoff=RetryBackoff(
@@ -142,7 +144,7 @@ def stage_handlers(settings: Settings) -> dict[str, object]:
             files,
             DocumentReader(
                 settings.max_document_bytes,
-                [s.name for s in portals.catalog.all()],
+                [s.name for s in catalog.all()],
             ),
             connections,
             dedupe_mode,
@@ -161,8 +163,8 @@ def stage_handlers(settings: Settings) -> dict[str, object]:
                 documents=documents,
                 inbox=inbox_items,
                 unseal=keys.unseal_data,
-                supplier_name=portals.supplier_name,
-                portal_label=portals.catalog.variant_label,
+                supplier_name=directory.supplier_name,
+                portal_label=catalog.variant_label,
             ),
         ),
     }

@@ -10,13 +10,12 @@ from aiolimiter import AsyncLimiter
 
 from adapters.portals.catalog import Catalog, Supplier, Variant
 from adapters.portals.custom import ADAPTERS
+from adapters.portals.directory import CatalogDirectory
 from adapters.portals.engines.config import HtmlConfig, JsonApiConfig
 from adapters.portals.engines.html import HtmlPortal
 from adapters.portals.engines.json_api import JsonApiPortal
-from adapters.portals.hints import remedy
 from adapters.portals.http import PortalHttp, new_client
-from adapters.portals.protocol import PortalError, PortalSession
-from schemas.errors import REMEDY
+from adapters.portals.protocol import PortalSession
 
 
 def build_session(
@@ -32,41 +31,15 @@ def build_session(
     return ADAPTERS[supplier.adapter or ""](http, supplier)
 
 
-class CatalogPortalFactory:
+class CatalogPortalFactory(CatalogDirectory):
+    """The PortalOpener over the catalog (and, for the web's connect-time check, its
+    directory too): one engine session per open, paced by the supplier's limits."""
+
     def __init__(self, catalog: Catalog, timeout_seconds: float = 30.0) -> None:
-        self.catalog = catalog
+        super().__init__(catalog)
         self._timeout = timeout_seconds
         self._limiters: dict[str, AsyncLimiter] = {}
         self._sessions: dict[str, asyncio.Semaphore] = defaultdict(asyncio.Semaphore)
-
-    def supplier_name(self, supplier_id: str) -> str:
-        try:
-            return self.catalog.supplier(supplier_id).name
-        except LookupError:  # gone from the catalog: its id still names it
-            return supplier_id
-
-    def remedy(
-        self,
-        supplier_id: str,
-        err: PortalError,
-        credentials,
-        *,
-        variant: str | None = None,
-        worked_before: bool = False,
-    ) -> str:
-        try:
-            supplier = self.catalog.supplier(supplier_id)
-        except LookupError:
-            return REMEDY[err.code]
-        return remedy(
-            supplier, err, credentials, variant=variant, worked_before=worked_before
-        )
-
-    def session_limit(self, supplier_id: str) -> int:
-        try:
-            return self.catalog.supplier(supplier_id).limits.max_sessions
-        except LookupError:
-            return 1
 
     def _limiter(self, supplier: Supplier) -> AsyncLimiter:
         if supplier.id not in self._limiters:

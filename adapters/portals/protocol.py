@@ -169,10 +169,13 @@ class PortalSession(Protocol):
     def restore_state(self, state: dict[str, Any]) -> None: ...
 
 
-class PortalFactory(Protocol):
-    """Opens sessions by catalog id; addresses come from the catalog, never a user."""
+class SupplierDirectory(Protocol):
+    """What the catalog says of a supplier; opens nothing."""
 
     def supplier_name(self, supplier_id: str) -> str: ...
+
+    def session_limit(self, supplier_id: str) -> int:
+        """Sessions of this supplier that may be open at once."""
 
     def remedy(
         self,
@@ -186,6 +189,22 @@ class PortalFactory(Protocol):
         """What the person should do, naming the likely mistake where it can; for a
         login that worked before, the likely change at the portal."""
 
+
+class PortalOpener(Protocol):
+    """Opens sessions by catalog id; addresses come from the catalog, never a user."""
+
     def open(
         self, supplier_id: str, variant: str
     ) -> AbstractAsyncContextManager[PortalSession]: ...
+
+
+async def signed_in(
+    portal: PortalSession, credentials: Credentials, kept: dict[str, Any] | None
+) -> None:
+    """Need a login only when the kept session cannot be resumed (woob's need_login):
+    kept cookies are a live session, or at least a device the portal trusts."""
+    if kept is not None:
+        portal.restore_state(kept)
+        if await portal.resume():
+            return
+    await portal.login(credentials)

@@ -26,7 +26,14 @@ from streams.memory_bus import InMemoryBus
 from streams.publish import Outgoing
 from tests.unit.factories import NOW, created
 from tests.unit.test_dedupe_inbox_notifier import Outbox
-from tests.unit.test_fetcher import BACKOFF, PlainVault, Portals, ScriptedPortal, ref
+from tests.unit.test_fetcher import (
+    BACKOFF,
+    DIRECTORY,
+    PlainVault,
+    Portals,
+    ScriptedPortal,
+    ref,
+)
 
 
 class PdfPortal(ScriptedPortal):
@@ -57,6 +64,7 @@ def pipeline(portal):
             files=files,
             suppliers=suppliers,
             portals=Portals(portal),
+            directory=DIRECTORY,
             vault=PlainVault(),
             schedule=SchedulePolicy(),
             backoff=BACKOFF,

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from adapters.portals.catalog import Catalog
+from adapters.portals.directory import CatalogDirectory
 from adapters.portals.protocol import (
     CodeSent,
     DocumentRef,
@@ -29,7 +31,7 @@ from agents.fetch_policy import (
 from agents.fetcher import FetcherHandler
 from agents.schedule_policy import SchedulePolicy
 from agents.scheduler import SchedulerHandler
-from schemas.errors import REMEDY, ErrorCode
+from schemas.errors import ErrorCode
 from schemas.events import ChallengeAnswered
 from schemas.records import (
     ChallengeMedium,
@@ -40,6 +42,7 @@ from schemas.records import (
 from tests.unit.factories import NOW, created, drain
 
 BACKOFF = RetryBackoff(base_seconds=60, cap_seconds=3600, max_attempts=3)
+DIRECTORY = CatalogDirectory(Catalog.load())
 
 
 def ref(n: int, issued: date) -> DocumentRef:
@@ -89,14 +92,11 @@ class ScriptedPortal:
 
 
 class Portals:
+    """The PortalOpener: every open gives the scripted portal. What the catalog says
+    of the supplier comes from the real catalog (DIRECTORY)."""
+
     def __init__(self, portal):
         self.portal = portal
-
-    def supplier_name(self, supplier_id):
-        return "Northwind Energy"
-
-    def remedy(self, supplier_id, err, credentials, **_):
-        return REMEDY[err.code]
 
     @asynccontextmanager
     async def open(self, supplier_id, variant):
@@ -141,6 +141,7 @@ async def setup(portal, clock=None, suppliers=None):
         files=InMemoryFileStore(),
         suppliers=suppliers,
         portals=Portals(portal),
+        directory=DIRECTORY,
         vault=PlainVault(),
         schedule=SchedulePolicy(),
         backoff=BACKOFF,
