@@ -15,7 +15,6 @@ from adapters.store.memory_records import (
     InMemoryNotificationStore,
 )
 from agents.dedupe import DedupeHandler
-from agents.fetcher import FetcherHandler
 from agents.inbox import InboxHandler
 from agents.notifier import Lookups, NotifierHandler
 from agents.pipeline import SUBSCRIPTIONS
@@ -26,14 +25,7 @@ from streams.memory_bus import InMemoryBus
 from streams.publish import Outgoing
 from tests.unit.factories import NOW, created
 from tests.unit.test_dedupe_inbox_notifier import Outbox
-from tests.unit.test_fetcher import (
-    BACKOFF,
-    DIRECTORY,
-    PlainVault,
-    Portals,
-    ScriptedPortal,
-    ref,
-)
+from tests.unit.test_fetcher import ScriptedPortal, fetcher_of, ref
 
 
 class PdfPortal(ScriptedPortal):
@@ -58,19 +50,7 @@ def pipeline(portal):
         "scheduler": SchedulerHandler(
             connections, SchedulePolicy(), suppliers, clock=clock
         ),
-        "fetcher": FetcherHandler(
-            connections=connections,
-            documents=documents,
-            files=files,
-            suppliers=suppliers,
-            portals=Portals(portal),
-            directory=DIRECTORY,
-            vault=PlainVault(),
-            schedule=SchedulePolicy(),
-            backoff=BACKOFF,
-            clock=clock,
-            jitter=lambda: 0.0,
-        ),
+        "fetcher": fetcher_of(portal, connections, documents, files, suppliers, clock),
         "dedupe": DedupeHandler(
             documents,
             files,

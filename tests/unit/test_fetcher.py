@@ -135,20 +135,28 @@ async def setup(portal, clock=None, suppliers=None):
             store, SchedulePolicy(), suppliers, clock=lambda: NOW
         ).on_connection_created(created())
     )
-    fetcher = FetcherHandler(
-        connections=store,
-        documents=docs,
-        files=InMemoryFileStore(),
+    fetcher = fetcher_of(
+        portal, store, docs, InMemoryFileStore(), suppliers, clock or (lambda: NOW)
+    )
+    return store, fetcher, out[-1].event
+
+
+def fetcher_of(portal, connections, documents, files, suppliers, clock):
+    """The fetcher over these stores, opening the scripted portal: the real catalog,
+    a vault that seals as is, no jitter."""
+    return FetcherHandler(
+        connections=connections,
+        documents=documents,
+        files=files,
         suppliers=suppliers,
         portals=Portals(portal),
         directory=DIRECTORY,
         vault=PlainVault(),
         schedule=SchedulePolicy(),
         backoff=BACKOFF,
-        clock=clock or (lambda: NOW),
+        clock=clock,
         jitter=lambda: 0.0,
     )
-    return store, fetcher, out[-1].event
 
 
 async def test_documents_since_collect_from_are_found_and_the_bookmark_moves():
