@@ -7,6 +7,7 @@ from datetime import datetime
 
 from adapters.portals.protocol import PortalError
 from adapters.store.connection_changes import change_if_allowed
+from agents.fetch_deps import FetchDeps
 from agents.fetch_policy import (
     FailureAction,
     action_for,
@@ -62,14 +63,14 @@ def status_changed(due: FetchDue, old, new, reason, code=None) -> Outgoing:
 
 
 async def on_failure(
-    h,  # the FetcherHandler: its stores, portals, policies and clock
+    deps: FetchDeps,
     conn: Connection,
     due: FetchDue,
     err: PortalError,
     credentials: Credentials | None,
 ) -> AsyncIterator[Outgoing]:
     attempts = conn.failed_attempts + 1
-    action = action_for(err.code, attempts, h.backoff)
+    action = action_for(err.code, attempts, deps.backoff)
     log.warning(
         "fetch %s for %s failed: %s (%s) -> %s",
         due.correlation_id,
@@ -78,37 +79,37 @@ async def on_failure(
         err.detail,
         action,
     )
-    now = h.clock()
+    now = deps.clock()
     if err.code in OPERATORS_TOLD:
-        yield _operator_alert(h, conn, due, err)
+        yield _operator_alert(deps, conn, due, err)
     if action is FailureAction.DISRUPT:
-        async for out in _disrupt(h, conn, due, err, credentials, now):
+        async for out in _disrupt(deps, conn, due, err, credentials, now):
             yield out
     elif action is FailureAction.RETRY:
-        at = retry_at(now, attempts, err.retry_after, h.backoff)
-        await _retry_later(h, conn, due, at, err, attempts)
+        at = retry_at(now, attempts, err.retry_after, deps.backoff)
+        await _retry_later(deps, conn, due, at, err, attempts)
     else:
         # Give the run up: operators see it in dead-letter; the schedule goes on.
-        at = next_check_at(conn, now, h.schedule, h.jitter())
-        await _retry_later(h, conn, due, at, err, 0)
-        yield _dead_letter(h, conn, due, err, attempts)
+        at = next_check_at(conn, now, deps.schedule, deps.jitter())
+        await _retry_later(deps, conn, due, at, err, 0)
+        yield _dead_letter(deps, conn, due, err, attempts)
         if err.code is ErrorCode.LAYOUT_CHANGED:
-            async for out in _maybe_pause_supplier(h, conn, due, err, now):
+            async for out in _maybe_pause_supplier(deps, conn, due, err, now):
                 yield out
 
 
-async def _retry_later(h, conn, due, at, err: PortalError, attempts: int) -> None:
+async def _retry_later(deps, conn, due, at, err: PortalError, attempts: int) -> None:
     run, code = due.correlation_id, err.code.value
     await change_if_allowed(
-        h.connections,
+        deps.connections,
         conn.connection_id,
         lambda c: c.retry_later(run, at=at, error_code=code, failed_attempts=attempts),
     )
 
 
-async def _disrupt(h, conn, due, err, credentials, now) -> AsyncIterator[Outgoing]:
+async def _disrupt(deps, conn, due, err, credentials, now) -> AsyncIterator[Outgoing]:
     disruption_id = new_id()
-    remedy = h.directory.remedy(
+    remedy = deps.directory.remedy(
         conn.supplier_id,
         err,
         credentials,
@@ -117,7 +118,7 @@ async def _disrupt(h, conn, due, err, credentials, now) -> AsyncIterator[Outgoin
     )
     run = due.correlation_id
     disrupted = await change_if_allowed(
-        h.connections,
+        deps.connections,
         conn.connection_id,
         lambda c: c.disrupt(
             run,
@@ -137,7 +138,7 @@ async def _disrupt(h, conn, due, err, credentials, now) -> AsyncIterator[Outgoin
             AuthFailed,
             disruption_id=disruption_id,
             supplier_id=conn.supplier_id,
-            supplier_name=h.directory.supplier_name(conn.supplier_id),
+            supplier_name=deps.directory.supplier_name(conn.supplier_id),
             error_code=err.code,
             title=TITLE[err.code],
             remedy=remedy,
@@ -148,7 +149,9 @@ async def _disrupt(h, conn, due, err, credentials, now) -> AsyncIterator[Outgoin
     )
 
 
-def _operator_alert(h, conn: Connection, due: FetchDue, err: PortalError) -> Outgoing:
+def _operator_alert(
+    deps, conn: Connection, due: FetchDue, err: PortalError
+) -> Outgoing:
     remedy = OPERATORS_TOLD[err.code]
     detail = f"connection {conn.connection_id}: {err.detail}; {remedy}"
     log.error("OPERATOR ALERT: %s", detail)
@@ -166,10 +169,10 @@ def _operator_alert(h, conn: Connection, due: FetchDue, err: PortalError) -> Out
     )
 
 
-def _dead_letter(h, conn, due, err, attempts) -> Outgoing:
+def _dead_letter(deps, conn, due, err, attempts) -> Outgoing:
     return dead_letter(
         stage="fetcher",
-        topic=h.topic_prefix + "fetch-due",
+        topic=deps.topic_prefix + "fetch-due",
         key=conn.connection_id.encode(),
         raw=due.to_bytes(),
         reason=f"{err.code}: {err.detail}",
@@ -179,14 +182,16 @@ def _dead_letter(h, conn, due, err, attempts) -> Outgoing:
 
 
 async def _maybe_pause_supplier(
-    h, conn: Connection, due: FetchDue, err: PortalError, now: datetime
+    deps: FetchDeps, conn: Connection, due: FetchDue, err: PortalError, now: datetime
 ) -> AsyncIterator[Outgoing]:
     supplier = conn.supplier_id
-    failed = await h.suppliers.record_layout_failure(supplier, conn.connection_id, now)
-    active = await h.connections.count_active(supplier)
-    if not should_pause_supplier(len(failed), active, h.layout_threshold):
+    failed = await deps.suppliers.record_layout_failure(
+        supplier, conn.connection_id, now
+    )
+    active = await deps.connections.count_active(supplier)
+    if not should_pause_supplier(len(failed), active, deps.layout_threshold):
         return
-    if not await h.suppliers.pause(supplier, err.code.value, now):
+    if not await deps.suppliers.pause(supplier, err.code.value, now):
         return  # paused already: one alert per pause
     log.error(
         "OPERATOR ALERT: supplier %s paused: layout changed, seen by %d of %d "

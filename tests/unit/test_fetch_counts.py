@@ -33,7 +33,7 @@ async def test_an_interrupted_first_run_counts_what_earlier_tries_handed_on():
     assert len(handed_on) == 3 and store.rows["c1"].status is ConnectionStatus.PENDING
     for event in handed_on:  # dedupe judged them, as it would between the tries
         record = found(event.supplier_document_id, connection_id="c1")
-        await fetcher.documents.insert(
+        await fetcher.deps.documents.insert(
             DocumentRecord(
                 document_id=document_id_for(record),
                 tenant_id="t1",

@@ -35,7 +35,7 @@ class CatalogWithout(Portals):
 async def test_credentials_that_cannot_be_unsealed_disrupt_at_once():
     portal = ScriptedPortal()
     store, fetcher, due = await setup(portal)
-    fetcher.vault = ForeignKeys()
+    fetcher.deps.vault = ForeignKeys()
     out = await drain(fetcher.on_fetch_due(due))
     assert [o.topic for o in out] == [
         "operator-alert",
@@ -55,7 +55,7 @@ async def test_credentials_that_cannot_be_unsealed_disrupt_at_once():
 
 async def test_a_supplier_not_in_the_catalog_stalls_with_a_warning():
     store, fetcher, due = await setup(ScriptedPortal())
-    fetcher.portals = CatalogWithout(None)
+    fetcher.deps.portals = CatalogWithout(None)
     out = await drain(fetcher.on_fetch_due(due))
     assert [o.topic for o in out] == ["operator-alert", "dead-letter"]
     assert "catalog" in out[0].event.detail

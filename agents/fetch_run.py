@@ -1,0 +1,221 @@
+"""One fetch run of one connection, with its dependencies named: sign in, list since
+the bookmark, download and store what is new, publish one document-found each, and
+close the run (finish, fail, or wait for a code the portal sent)."""
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
+
+from adapters.portals.protocol import (
+    CodeSent,
+    CredentialsUnreadable,
+    DocumentRef,
+    PortalError,
+    SupplierUnknown,
+    UnknownSupplier,
+)
+from adapters.store.connection_changes import change_if_allowed
+from adapters.vault.ports import UnsealError
+from agents.fetch_deps import FetchDeps
+from agents.fetch_failures import on_failure, status_changed
+from agents.schedule_policy import next_check_at
+from schemas.connection import Connection
+from schemas.envelope import new_id
+from schemas.events import ChallengeRequired, DocumentFound, FetchDue
+from schemas.records import ConnectionStatus, PendingChallenge
+from streams.publish import Outgoing
+
+log = logging.getLogger("agents.fetcher")
+SignIn = Callable[..., Awaitable[None]]
+CHALLENGE_GRACE = timedelta(seconds=60)  # lease beyond expiry, for the expiry tick
+
+
+class FetchRun:
+    """The run `due` names, of `conn` as it was loaded when the run began."""
+
+    def __init__(self, deps: FetchDeps, conn: Connection, due: FetchDue) -> None:
+        self.deps, self.conn, self.due = deps, conn, due
+
+    async def fail(self, err: PortalError, credentials=None) -> AsyncIterator[Outgoing]:
+        async for out in on_failure(self.deps, self.conn, self.due, err, credentials):
+            yield out
+
+    def _credentials(self):
+        conn = self.conn
+        try:
+            return self.deps.vault.unseal(conn.credentials)
+        except UnsealError as exc:
+            raise CredentialsUnreadable(
+                f"credentials sealed with key id {conn.credentials.key_id} cannot be "
+                f"opened by this fetcher ({exc})"
+            ) from None
+
+    def kept_session(self) -> dict | None:
+        """The portal state kept sealed from the last run, if it can be read."""
+        conn = self.conn
+        if conn.portal_session is None:
+            return None
+        try:
+            return self.deps.vault.unseal_data(conn.portal_session)
+        except UnsealError:
+            # Sealed with a retired key: only costs a fresh login, never the run.
+            log.info("kept session of %s unreadable; logging in", conn.connection_id)
+            return None
+
+    async def go(self, sign_in: SignIn) -> AsyncIterator[Outgoing]:
+        """Run it: what to publish, in order; the connection is closed as it ends."""
+        conn, due = self.conn, self.due
+        since = max(due.since, conn.collect_from)
+        newest, found, credentials, known = conn.bookmark, 0, None, set()
+        failure: PortalError | None = None
+        try:
+            credentials = self._credentials()
+            async with self.deps.portals.open(
+                conn.supplier_id, conn.portal_variant
+            ) as portal:
+                try:
+                    await sign_in(portal, credentials)
+                except CodeSent as sent:
+                    async for out in self._wait_for_code(portal, sent):
+                        yield out
+                    return
+                refs, failure = await _listed(portal, since)
+                ids = [r.supplier_document_id for r in refs]
+                known = await self.deps.documents.known_ids(conn.connection_id, ids)
+                for ref in sorted(refs, key=lambda r: r.metadata.issued_on):
+                    if ref.supplier_document_id not in known:
+                        try:
+                            data = await portal.download(ref)
+                        except PortalError as err:
+                            failure = failure or err
+                            break  # what was downloaded is still published
+                        yield await self._found(ref, data)
+                        found += 1
+                    issued = ref.metadata.issued_on
+                    newest = issued if newest is None or issued > newest else newest
+                session = self.deps.vault.seal_data(portal.export_state())
+        except PortalError as err:
+            failure = failure or err
+        except UnknownSupplier as exc:  # the catalog lost it, or never had it
+            failure = SupplierUnknown(f"{exc}: not in this fetcher's catalog")
+        if failure is not None:
+            # Reported as any failure; the bookmark stays, so the next run lists
+            # again what this one did not read (what it did is known by id).
+            async for out in self.fail(failure, credentials):
+                yield out
+            return
+        # The bookmark moves only after every document-found was acknowledged.
+        now, run = self.deps.clock(), due.correlation_id
+        finished = await change_if_allowed(
+            self.deps.connections,
+            conn.connection_id,
+            lambda c: c.finish(
+                run,
+                now=now,
+                bookmark=newest,
+                next_check_at=next_check_at(
+                    conn, now, self.deps.schedule, self.deps.jitter()
+                ),
+                # What an interrupted attempt already handed on counts too: a first
+                # run that needed three tries found all it listed, not its last try's.
+                documents_found=found + max(conn.documents_found, len(known)),
+                portal_session=session,
+            ),
+        )
+        before = finished[0] if finished else None
+        await self.deps.suppliers.clear_layout_failure(
+            conn.supplier_id, conn.connection_id
+        )
+        log.info("fetch %s for %s: %d new documents", *run_ids(due), found)
+        if before is not None and before.status is not ConnectionStatus.CONNECTED:
+            yield status_changed(
+                due, before.status, ConnectionStatus.CONNECTED, "fetch succeeded"
+            )
+
+    async def _found(self, ref: DocumentRef, data: bytes) -> Outgoing:
+        conn, due = self.conn, self.due
+        stored = await self.deps.files.put(data, ref.filename, "application/pdf")
+        await self._keep_lease()
+        return Outgoing(
+            "document-found",
+            conn.tenant_id,
+            due.caused(
+                DocumentFound,
+                supplier_id=conn.supplier_id,
+                supplier_document_id=ref.supplier_document_id,
+                metadata=ref.metadata,
+                file=stored,
+            ),
+        )
+
+    async def _keep_lease(self) -> None:
+        conn, due = self.conn, self.due
+        until = self.deps.clock() + timedelta(seconds=self.deps.schedule.lease_seconds)
+        run = due.correlation_id
+        await change_if_allowed(
+            self.deps.connections,
+            conn.connection_id,
+            lambda c: c.keep_lease(run, until),
+        )
+
+    async def _wait_for_code(self, portal, sent: CodeSent) -> AsyncIterator[Outgoing]:
+        """The portal sent a code: keep its half-finished login and tell a person."""
+        conn, due = self.conn, self.due
+        ttl = sent.ttl_seconds
+        if self.deps.challenge_ttl is not None:
+            ttl = min(ttl, self.deps.challenge_ttl)
+        expires = self.deps.clock() + timedelta(seconds=ttl)
+        pending = PendingChallenge(
+            challenge_id=new_id(),
+            run_id=due.correlation_id,
+            medium=sent.medium,
+            destination_hint=sent.destination_hint,
+            expires_at=expires,
+        )
+        # The portal's half-finished login lives in its cookies: kept sealed, so any
+        # fetcher can finish it when the answer comes.
+        run, kept = due.correlation_id, self.deps.vault.seal_data(portal.export_state())
+        waiting = await change_if_allowed(
+            self.deps.connections,
+            conn.connection_id,
+            lambda c: c.await_code(run, pending, kept, expires + CHALLENGE_GRACE),
+        )
+        if not waiting:
+            return
+        log.info(
+            "fetch %s for %s waits for a code by %s",
+            due.correlation_id,
+            due.connection_id,
+            sent.medium,
+        )
+        yield Outgoing(
+            "challenge-required",
+            conn.connection_id,
+            due.caused(
+                ChallengeRequired,
+                challenge_id=pending.challenge_id,
+                supplier_id=conn.supplier_id,
+                supplier_name=self.deps.directory.supplier_name(conn.supplier_id),
+                medium=sent.medium,
+                destination_hint=sent.destination_hint,
+                expires_at=expires,
+            ),
+        )
+
+
+async def _listed(portal, since) -> tuple[list[DocumentRef], PortalError | None]:
+    """The documents listed since `since`, and the failure that ended the listing
+    early, if one did: pages already read are not thrown away."""
+    refs: list[DocumentRef] = []
+    try:
+        async for ref in portal.list_documents(since):
+            if ref.metadata.issued_on >= since:
+                refs.append(ref)
+    except PortalError as err:
+        return refs, err
+    return refs, None
+
+
+def run_ids(due: FetchDue) -> tuple[str, str]:
+    """(run, connection): what every log line of a run names."""
+    return due.correlation_id, due.connection_id
