@@ -1,6 +1,6 @@
 """Connect demo portal accounts through the real pipeline, and watch what comes out."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from infra.demo_portal.data import invoices_for, load_specs
 from tests.bus import produce, read_topic
@@ -62,15 +62,6 @@ async def events_for(stack, topic: str, conn: str, n: int = 1, timeout: float = 
 
 async def connection(db, conn: str) -> dict | None:
     return await db["connections"].find_one({"_id": conn})
-
-
-async def run_again_now(db, conn: str) -> datetime:
-    """Make a connection due now, as a schedule would; returns its last fetch time."""
-    doc = await connection(db, conn)
-    await db["connections"].update_one(
-        {"_id": conn}, {"$set": {"next_check_at": datetime.now(UTC)}}
-    )
-    return doc["last_fetch_at"]
 
 
 async def ticks_pass(stack, stage: str = "scheduler", n: int = 3) -> None:

@@ -4,6 +4,7 @@ cleanly, and the kept (sealed) session spares the person a code on the next run.
 import asyncio
 from datetime import date
 
+from infra.settings import Settings
 from schemas.topics import TOPIC_NAMES
 from tests.bus import produce, raw_values
 from tests.e2e.fleet import (
@@ -12,7 +13,6 @@ from tests.e2e.fleet import (
     events_for,
     expected,
     inbox_of,
-    run_again_now,
 )
 from tests.e2e.test_pipeline import wait_for
 from tests.e2e.upstream import challenge_answered
@@ -37,9 +37,9 @@ async def sent_code(stack) -> str:
     return (await stack.portal_call(KEY, "GET", f"/_demo/codes/{LOGIN}"))["code"]
 
 
-async def test_a_sent_code_pauses_the_fetch_and_the_answer_resumes_it(stack, db):
+async def test_a_sent_code_pauses_the_fetch_and_the_answer_resumes_it(stack, db, web):
     before = await stack.portal_stats(KEY)
-    _, conn = await connect_to(stack, KEY, LOGIN)
+    tenant, conn = await connect_to(stack, KEY, LOGIN)
     (asked,) = await events_for(stack, "challenge-required", conn)
     assert asked["medium"] == "sms" and asked["destination_hint"] == "phone ending 42"
     assert asked["supplier_name"] == "Hearth Gas"
@@ -56,8 +56,13 @@ async def test_a_sent_code_pauses_the_fetch_and_the_answer_resumes_it(stack, db)
     # The portal session is kept, sealed: no cookie value is readable in the database.
     assert set(done["portal_session"]) >= {"key_id", "ciphertext"}
 
-    # The next run resumes the kept session: no new login, no new code for the person.
-    last = await run_again_now(db, conn)
+    # The next run, asked for as a person would (fetch now), resumes the kept session:
+    # no new login, no new code for the person.
+    last = done["last_fetch_at"]
+    settings = Settings(mongodb_uri=stack.mongodb_uri, mongodb_database=stack.db_name)
+    await web.add_tenant(tenant, "Hearth customer", settings)
+    status, _ = await web.call(tenant, "POST", f"/v1/connections/{conn}/fetch")
+    assert status == 202
 
     async def second_run_done():
         doc = await connection(db, conn)
