@@ -2,29 +2,19 @@
 resumes the run that waits for it; the tick ends runs whose code nobody answered."""
 
 import logging
-from collections.abc import AsyncIterator, Callable
-from datetime import datetime, timedelta
+from collections.abc import AsyncIterator
+from datetime import timedelta
 
 from adapters.portals.protocol import (
     ChallengeExpired,
-    PortalOpener,
-    SupplierDirectory,
     signed_in,
 )
 from adapters.store.connection_changes import change_if_allowed
-from adapters.store.ports import (
-    ConnectionStore,
-    DocumentStore,
-    FileStore,
-    SupplierStore,
-)
-from adapters.vault.ports import Vault
 from agents.fetch_deps import FetchDeps
-from agents.fetch_policy import RetryBackoff
 from agents.fetch_run import FetchRun, run_ids
-from agents.schedule_policy import SchedulePolicy, fetch_due_for, jitter_unit
+from agents.schedule_policy import fetch_due_for
 from schemas.connection import Connection
-from schemas.envelope import Event, utcnow
+from schemas.envelope import Event
 from schemas.events import ChallengeAnswered, FetchDue
 from streams.publish import Outgoing
 from streams.stage import Unprocessable
@@ -33,40 +23,8 @@ log = logging.getLogger(__name__)
 
 
 class FetcherHandler:
-    def __init__(
-        self,
-        *,
-        connections: ConnectionStore,
-        documents: DocumentStore,
-        files: FileStore,
-        suppliers: SupplierStore,
-        portals: PortalOpener,
-        directory: SupplierDirectory,
-        vault: Vault,
-        schedule: SchedulePolicy,
-        backoff: RetryBackoff,
-        layout_threshold: int = 2,
-        topic_prefix: str = "",
-        challenge_ttl: float | None = None,
-        clock: Callable[[], datetime] = utcnow,
-        jitter: Callable[[], float] = jitter_unit,
-    ) -> None:
-        self.deps = FetchDeps(
-            connections=connections,
-            documents=documents,
-            files=files,
-            suppliers=suppliers,
-            portals=portals,
-            directory=directory,
-            vault=vault,
-            schedule=schedule,
-            backoff=backoff,
-            layout_threshold=layout_threshold,
-            topic_prefix=topic_prefix,
-            challenge_ttl=challenge_ttl,
-            clock=clock,
-            jitter=jitter,
-        )
+    def __init__(self, deps: FetchDeps) -> None:
+        self.deps = deps
 
     async def on_fetch_due(self, due: FetchDue) -> AsyncIterator[Outgoing]:
         conn = await self.deps.connections.get(due.connection_id)

@@ -28,6 +28,7 @@ from adapters.store.mongo_tenancy import MongoInvitationStore, MongoTenantStore
 from adapters.vault.sealing import KeyRing
 from adapters.web.services import WebServices
 from agents import dedupe, fetcher, inbox, notifier, scheduler
+from agents.fetch_deps import FetchDeps
 from agents.fetch_policy import RetryBackoff
 from agents.pipeline import STAGES
 from agents.schedule_policy import SchedulePolicy
@@ -122,22 +123,24 @@ def stage_handlers(settings: Settings) -> dict[str, object]:
             connections, schedule, suppliers, directory.session_limit
         ),
         "fetcher": fetcher.FetcherHandler(
-            connections=connections,
-            documents=documents,
-            files=files,
-            suppliers=suppliers,
-            portals=portals,
-            directory=directory,
-            vault=keys,
-            schedule=schedule,
-            backoff=RetryBackoff(
-                settings.fetch_retry_base_seconds,
-                settings.fetch_retry_cap_seconds,
-                settings.fetch_retry_max_attempts,
-            ),
-            layout_threshold=settings.layout_pause_threshold,
-            topic_prefix=settings.topic_prefix,
-            challenge_ttl=settings.challenge_ttl_seconds,
+            FetchDeps(
+                connections=connections,
+                documents=documents,
+                files=files,
+                suppliers=suppliers,
+                portals=portals,
+                directory=directory,
+                vault=keys,
+                schedule=schedule,
+                backoff=RetryBackoff(
+                    settings.fetch_retry_base_seconds,
+                    settings.fetch_retry_cap_seconds,
+                    settings.fetch_retry_max_attempts,
+                ),
+                layout_threshold=settings.layout_pause_threshold,
+                topic_prefix=settings.topic_prefix,
+                challenge_ttl=settings.challenge_ttl_seconds,
+            )
         ),
         "dedupe": dedupe.DedupeHandler(
             documents,
@@ -203,7 +206,7 @@ def build_worker(settings: Settings) -> faust.App:
         settings.kafka_bootstrap,
         settings.stage_stuck_seconds,
     )
-    served = []
+    served = []  # holds the health server's runner for the worker's life
 
     @app.task
     async def serve_health() -> None:

@@ -4,6 +4,7 @@ hold, 503 with what does not, so an orchestrator restarts what is stuck."""
 
 import asyncio
 import logging
+import time
 from collections.abc import Iterable
 
 import faust
@@ -63,7 +64,13 @@ class WorkerHealth:
             ok = False
         if ok:
             return {"ok": True}
-        return {"ok": False, "detail": "MongoDB does not answer a ping"}
+        down = self.database.down_since
+        return {
+            "ok": False,
+            "detail": "MongoDB does not answer a ping",
+            # How long the stages have known it away (None: none needed it yet).
+            "down_seconds": None if down is None else round(time.monotonic() - down, 1),
+        }
 
     def _stage(self, runner: StageRunner) -> dict:
         busy = runner.oldest_busy()

@@ -141,13 +141,11 @@ class StageRunner:
         event: Event | None = None,
         where: tuple[int, int] | None = None,
     ) -> None:
-        raw = raw or b""
-        partition, offset = where or (None, None)
         out = dead_letter(
             stage=self.stage,
             topic=topic,
             key=key,
-            raw=raw,
+            raw=raw or b"",
             reason=reason,
             attempts=attempts,
             event=event,
@@ -162,15 +160,16 @@ class StageRunner:
                 raise
             except PERMANENT as exc:
                 # Waiting cannot help, and waiting would stop the stage for good.
+                letter = out.event
                 log.error(
                     "%s: dead-letter for %s@%s/%s (%s bytes, sha256 %s) cannot be "
                     "published, skipped: %s",
                     self.stage,
                     topic,
-                    partition,
-                    offset,
-                    len(raw),
-                    out.event.original_sha256,
+                    letter.original_partition,
+                    letter.original_offset,
+                    letter.original_size,
+                    letter.original_sha256,
                     exc,
                 )
                 return

@@ -6,11 +6,11 @@ The worker has a database of its own (stopped and started by this test), one-sec
 operation timeouts and two tries per event, so the old behaviour would dead-letter
 within a few seconds of the database going away."""
 
-import asyncio
 import base64
 import time
 from datetime import date
 
+import aiohttp
 import pytest
 
 from infra.local.own_worker import OwnWorker
@@ -77,9 +77,9 @@ async def test_a_backfill_survives_the_database_going_away(own, stack):
         assert await wait_for(some_arrived, timeout=60)
         own.stop_db()  # mid-run: fetch, dedupe and inbox all lose it
         await wait_for(_logged(own, "waiting for the database"), timeout=30)
-        # The outage's length is the test's input, not a wait for something to
-        # happen: longer than every timeout and retry of the stages.
-        await asyncio.sleep(OUTAGE_SECONDS)
+        # The outage lasts until the worker itself says the database has been away
+        # longer than every timeout and retry of its stages.
+        await wait_for(_away_for(own, OUTAGE_SECONDS), timeout=30)
         own.start_db()
         back = time.monotonic()
     finally:
@@ -112,6 +112,16 @@ async def test_a_backfill_survives_the_database_going_away(own, stack):
     (mail,) = await wait_for(mailed, timeout=60)
     subject = mail["Subject"]
     assert f"{len(everything)} documents in the inbox" in subject, subject
+
+
+def _away_for(own: OwnWorker, seconds: float):
+    async def check():
+        url = f"http://127.0.0.1:{own.health_port}/healthz"
+        async with aiohttp.ClientSession() as http, http.get(url) as resp:
+            down = (await resp.json())["database"].get("down_seconds")
+        return down is not None and down >= seconds
+
+    return check
 
 
 def _logged(own: OwnWorker, text: str):

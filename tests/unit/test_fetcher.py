@@ -21,6 +21,7 @@ from adapters.portals.protocol import (
 from adapters.store.memory import InMemoryConnectionStore, InMemorySupplierStore
 from adapters.store.memory_records import InMemoryDocumentStore, InMemoryFileStore
 from adapters.vault.ports import UnsealError
+from agents.fetch_deps import FetchDeps
 from agents.fetch_policy import (
     FailureAction,
     RetryBackoff,
@@ -145,17 +146,19 @@ def fetcher_of(portal, connections, documents, files, suppliers, clock):
     """The fetcher over these stores, opening the scripted portal: the real catalog,
     a vault that seals as is, no jitter."""
     return FetcherHandler(
-        connections=connections,
-        documents=documents,
-        files=files,
-        suppliers=suppliers,
-        portals=Portals(portal),
-        directory=DIRECTORY,
-        vault=PlainVault(),
-        schedule=SchedulePolicy(),
-        backoff=BACKOFF,
-        clock=clock,
-        jitter=lambda: 0.0,
+        FetchDeps(
+            connections=connections,
+            documents=documents,
+            files=files,
+            suppliers=suppliers,
+            portals=Portals(portal),
+            directory=DIRECTORY,
+            vault=PlainVault(),
+            schedule=SchedulePolicy(),
+            backoff=BACKOFF,
+            clock=clock,
+            jitter=lambda: 0.0,
+        )
     )
 
 
