@@ -3,6 +3,7 @@
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 
+from adapters.store.connection_changes import change_if_allowed
 from adapters.store.ports import ConnectionStore, SupplierStore
 from agents.schedule_policy import (
     SchedulePolicy,
@@ -36,9 +37,17 @@ class SchedulerHandler:
     async def on_connection_created(
         self, event: ConnectionCreated
     ) -> AsyncIterator[Outgoing]:
-        conn = new_connection(event, self.clock(), self.policy)
+        """Store the connection unless the API stored it first, and announce it
+        once: a repeated event changes nothing."""
+        now = self.clock()
+        conn = new_connection(event, now, self.policy).announce(now)
         if not await self.connections.create(conn):
-            return  # already known: a repeated event changes nothing
+            changed = await change_if_allowed(
+                self.connections, event.connection_id, lambda c: c.announce(now)
+            )
+            if changed is None:
+                return  # announced already: this event was handled before
+            conn = changed[1]
         yield Outgoing(
             "connection-status-changed",
             conn.connection_id,

@@ -16,6 +16,7 @@ from adapters.documents.reader import DocumentReader
 from adapters.mail.smtp import SmtpMailer
 from adapters.mail.templates import compose
 from adapters.portals.catalog import Catalog
+from adapters.portals.check import PortalLoginCheck
 from adapters.portals.directory import CatalogDirectory
 from adapters.portals.factory import CatalogPortalFactory
 from adapters.store.availability import MongoAvailability
@@ -25,17 +26,24 @@ from adapters.store.mongo_inbox import MongoInboxStore, MongoNotificationStore
 from adapters.store.mongo_setup import ensure_indexes
 from adapters.store.mongo_suppliers import MongoSupplierStore
 from adapters.store.mongo_tenancy import MongoInvitationStore, MongoTenantStore
-from adapters.vault.sealing import KeyRing
+from adapters.vault.sealing import KeyRing, PublicKeySealer
 from adapters.web.services import WebServices
 from agents import dedupe, fetcher, inbox, notifier, scheduler
 from agents.fetch_deps import FetchDeps
 from agents.fetch_policy import RetryBackoff
 from agents.pipeline import STAGES
 from agents.schedule_policy import SchedulePolicy
+from agents.services.bus import Bus
+from agents.services.connections import Connections
+from agents.services.inbox import Inbox
+from agents.services.invitations import Invitations
+from agents.services.logins import Logins
+from agents.services.tenants import Tenants
 from infra.health import WorkerHealth
 from infra.settings import Settings
 from infra.wiring import wire
 from infra.worker import stop_worker
+from schemas.envelope import utcnow
 from schemas.records import DedupeMode
 from schemas.topics import TOPIC_NAMES
 from streams.app import StreamSettings, create_app
@@ -95,6 +103,14 @@ def smtp_mailer(settings: Settings) -> SmtpMailer:
     )
 
 
+def schedule_policy(settings: Settings) -> SchedulePolicy:
+    return SchedulePolicy(
+        lease_seconds=settings.fetch_lease_seconds,
+        jitter_fraction=settings.schedule_jitter_fraction,
+        lookback_days=settings.lookback_days,
+    )
+
+
 def stage_handlers(settings: Settings) -> dict[str, object]:
     """Each stage's handler over MongoDB, SMTP, the portals and the key ring; each
     client and store built once and shared."""
@@ -102,11 +118,7 @@ def stage_handlers(settings: Settings) -> dict[str, object]:
     connections = MongoConnectionStore(db)
     documents = MongoDocumentStore(db)
     files, inbox_items = GridFsFileStore(db), MongoInboxStore(db)
-    schedule = SchedulePolicy(
-        lease_seconds=settings.fetch_lease_seconds,
-        jitter_fraction=settings.schedule_jitter_fraction,
-        lookback_days=settings.lookback_days,
-    )
+    schedule = schedule_policy(settings)
     keys = KeyRing.load(settings.vault_keys_dir)
     catalog = Catalog.load(settings.portal_urls)
     directory = CatalogDirectory(catalog)
@@ -222,28 +234,56 @@ def build_worker(settings: Settings) -> faust.App:
     return app
 
 
+def tenant_service(db) -> Tenants:
+    return Tenants(MongoTenantStore(db), utcnow)
+
+
 async def build_web(settings: Settings) -> tuple[WebServices, list]:
-    """The web API's services, and what to close when it stops."""
+    """The web API's use cases over MongoDB, the bus, SMTP and the portals, and what
+    to close when it stops."""
     db = mongo_client(settings)[settings.mongodb_database]
     publisher = KafkaPublisher(settings.kafka_bootstrap, settings.topic_prefix)
     await publisher.start()
     public_key = settings.vault_public_key
     if not public_key:  # local runs: the public half of the fetchers' key
         public_key = KeyRing.load(settings.vault_keys_dir).public_key_b64()
+    sealer = PublicKeySealer(public_key)
+    catalog = Catalog.load(settings.portal_urls)
+    portals = CatalogPortalFactory(catalog, settings.portal_timeout_seconds)
+    logins = Logins(
+        CatalogDirectory(catalog),
+        PortalLoginCheck(portals),
+        sealer,
+        settings.check_on_connect,
+    )
+    inbox_items = MongoInboxStore(db)
+    connections = Connections(
+        MongoConnectionStore(db),
+        inbox_items,
+        logins,
+        sealer,
+        Bus(publisher),
+        schedule_policy(settings),
+        utcnow,
+    )
+    tenants = tenant_service(db)
+    invitations = Invitations(
+        MongoInvitationStore(db),
+        tenants.store,
+        connections,
+        smtp_mailer(settings),
+        compose,
+        sealer,
+        lambda path: settings.public_url.rstrip("/") + path,
+        timedelta(days=settings.invitation_days),
+        utcnow,
+    )
     services = WebServices(
-        connections=MongoConnectionStore(db),
-        inbox=MongoInboxStore(db),
-        files=GridFsFileStore(db),
-        tenants=MongoTenantStore(db),
-        invitations=MongoInvitationStore(db),
-        portals=CatalogPortalFactory(
-            Catalog.load(settings.portal_urls), settings.portal_timeout_seconds
-        ),
-        publisher=publisher,
-        mailer=smtp_mailer(settings),
-        public_key=public_key,
+        connections=connections,
+        invitations=invitations,
+        tenants=tenants,
+        inbox=Inbox(inbox_items, GridFsFileStore(db)),
+        catalog=catalog,
         public_url=settings.public_url,
-        invitation_ttl=timedelta(days=settings.invitation_days),
-        check_on_connect=settings.check_on_connect,
     )
     return services, [publisher.stop, db.client.close]

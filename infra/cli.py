@@ -57,8 +57,8 @@ def cmd_api(_: argparse.Namespace) -> int:
 
 
 def cmd_tenant_create(args: argparse.Namespace) -> int:
-    from adapters.web.render import canonical_locale
     from infra.web import create_tenant
+    from schemas.locale import canonical_locale
 
     settings = local_settings()
     locale = None

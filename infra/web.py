@@ -6,13 +6,10 @@ import signal
 
 from aiohttp import web
 
-from adapters.store.mongo_tenancy import MongoTenantStore
 from adapters.web.app import AccessLog, build_app
-from adapters.web.security import new_api_key, sha256_hex
-from infra.bootstrap import build_web, mongo_client, prepare
+from infra.bootstrap import build_web, mongo_client, prepare, tenant_service
 from infra.cli_env import Unreachable, say_unreachable, service_steps, wait_until_ready
 from infra.settings import Settings
-from schemas.envelope import new_id, utcnow
 from schemas.records import Tenant
 
 READY = "Billhound API ready on"
@@ -59,25 +56,9 @@ async def create_tenant(
 ) -> tuple[Tenant, str]:
     """A tenant with a new API key (replacing the key of an existing tenant_id).
     The key is returned once; only its sha256 is stored."""
-    key = new_api_key()
     client = mongo_client(settings)
     try:
-        store = MongoTenantStore(client[settings.mongodb_database])
-        existing = await store.get(tenant_id) if tenant_id else None
-        if existing is not None:  # a new key; everything else the tenant keeps
-            tenant = existing.model_copy(
-                update={"name": name, "api_key_sha256": sha256_hex(key)}
-                | ({"locale": locale} if locale else {})
-            )
-        else:
-            tenant = Tenant(
-                tenant_id=tenant_id or new_id(),
-                name=name,
-                api_key_sha256=sha256_hex(key),
-                created_at=utcnow(),
-                **({"locale": locale} if locale else {}),
-            )
-        await store.save(tenant)
+        tenants = tenant_service(client[settings.mongodb_database])
+        return await tenants.create(name, tenant_id, locale)
     finally:
         await client.close()
-    return tenant, key

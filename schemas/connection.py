@@ -61,6 +61,10 @@ class Connection(Frozen):
         default=None, description="Sealed portal cookies/tokens kept between runs"
     )
     challenge: PendingChallenge | None = None
+    announced_at: datetime | None = Field(
+        default=None,
+        description="When the scheduler published its creation and first fetch-due",
+    )
     version: int = Field(default=0, description="Bumped by every save: the guard")
 
     # -- what the state is ------------------------------------------------------
@@ -77,6 +81,15 @@ class Connection(Frozen):
         """Active, due, and no run holds it."""
         due = self.next_check_at is not None and self.next_check_at <= now
         return self.active and due and not self.running(now)
+
+    # -- its creation -------------------------------------------------------------
+
+    def announce(self, now: datetime) -> "Connection":
+        """Once per connection: the scheduler publishes its creation and first run
+        (a record the API stored first is announced when its event arrives)."""
+        if self.announced_at is not None:
+            raise TransitionNotAllowed(self, "announce", "it was announced already")
+        return self._with(announced_at=now)
 
     # -- a fetch run --------------------------------------------------------------
 

@@ -4,33 +4,31 @@ saved, so a wrong login is caught while the person is still there."""
 from contextlib import aclosing
 from datetime import date
 
-from pydantic import BaseModel
-
 from adapters.portals.factory import CatalogPortalFactory
 from adapters.portals.hints import known_elsewhere_hint, remedy, variant_hint
-from adapters.portals.protocol import LOGIN, CodeSent, PortalError
-from schemas.errors import TITLE, ErrorCode
-from schemas.records import ChallengeMedium, Credentials
+from adapters.portals.protocol import (
+    LOGIN,
+    CheckedChallenge,
+    CheckResult,
+    CodeSent,
+    PortalError,
+)
+from schemas.errors import TITLE
+from schemas.records import Credentials
 
 SAMPLE = 5  # documents read to prove the list works
 
 
-class Challenge(BaseModel):
-    medium: ChallengeMedium
-    destination_hint: str | None
+class PortalLoginCheck:
+    """The LoginCheck port: check_connection through the catalog's portals."""
 
+    def __init__(self, portals: CatalogPortalFactory) -> None:
+        self.portals = portals
 
-class CheckResult(BaseModel):
-    ok: bool
-    supplier_id: str
-    variant: str
-    code: ErrorCode | None = None
-    title: str | None = None
-    remedy: str | None = None
-    field: str | None = None
-    documents_seen: int = 0
-    newest_document: date | None = None
-    challenge: Challenge | None = None  # login right; the portal sends codes
+    async def check(
+        self, supplier_id: str, variant: str, credentials: Credentials
+    ) -> CheckResult:
+        return await check_connection(self.portals, supplier_id, variant, credentials)
 
 
 async def check_connection(
@@ -53,7 +51,9 @@ async def check_connection(
         return CheckResult(
             ok=True,
             **base,
-            challenge=Challenge(medium=ch.medium, destination_hint=ch.destination_hint),
+            challenge=CheckedChallenge(
+                medium=ch.medium, destination_hint=ch.destination_hint
+            ),
         )
     except PortalError as err:
         extra = []

@@ -15,7 +15,12 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ConfigDict
 
 from schemas.errors import ErrorCode
-from schemas.records import ChallengeMedium, Credentials, DocumentMetadata
+from schemas.records import (
+    ChallengeMedium,
+    ConnectorKind,
+    Credentials,
+    DocumentMetadata,
+)
 
 
 class DocumentRef(BaseModel):
@@ -169,10 +174,24 @@ class PortalSession(Protocol):
     def restore_state(self, state: dict[str, Any]) -> None: ...
 
 
+class NotOffered(LookupError):
+    """The catalog cannot connect this: no such supplier, variant or kind."""
+
+    def __init__(self, code: str, message: str, field: str) -> None:
+        super().__init__(message)
+        self.code, self.field = code, field
+
+
 class SupplierDirectory(Protocol):
     """What the catalog says of a supplier; opens nothing."""
 
     def supplier_name(self, supplier_id: str) -> str: ...
+
+    def offering(
+        self, supplier_id: str, variant: str | None, kind: ConnectorKind
+    ) -> str:
+        """The supplier's name if it has this variant (None: any) and this kind of
+        connection; NotOffered says which of the three it lacks."""
 
     def session_limit(self, supplier_id: str) -> int:
         """Sessions of this supplier that may be open at once."""
@@ -188,6 +207,34 @@ class SupplierDirectory(Protocol):
     ) -> str:
         """What the person should do, naming the likely mistake where it can; for a
         login that worked before, the likely change at the portal."""
+
+
+class CheckedChallenge(BaseModel):
+    medium: ChallengeMedium
+    destination_hint: str | None
+
+
+class CheckResult(BaseModel):
+    """A connect-time check: the login works, or the taxonomy error and its remedy."""
+
+    ok: bool
+    supplier_id: str
+    variant: str
+    code: ErrorCode | None = None
+    title: str | None = None
+    remedy: str | None = None
+    field: str | None = None
+    documents_seen: int = 0
+    newest_document: date | None = None
+    challenge: CheckedChallenge | None = None  # login right; the portal sends codes
+
+
+class LoginCheck(Protocol):
+    """Signs in once, with the person still there, before a login is kept."""
+
+    async def check(
+        self, supplier_id: str, variant: str, credentials: Credentials
+    ) -> CheckResult: ...
 
 
 class PortalOpener(Protocol):

@@ -15,7 +15,7 @@ from nacl.public import PrivateKey, PublicKey, SealedBox
 from adapters.vault.ports import UnsealError
 from schemas.records import Credentials, SealedSecret
 
-__all__ = ["KeyRing", "UnsealError", "seal", "seal_data"]
+__all__ = ["KeyRing", "PublicKeySealer", "UnsealError", "seal", "seal_data"]
 
 
 def key_id_of(public: PublicKey) -> str:
@@ -39,6 +39,19 @@ def seal_data(public_key_b64: str, data: dict) -> SealedSecret:
     return SealedSecret(
         key_id=key_id_of(public), ciphertext=base64.b64encode(ciphertext).decode()
     )
+
+
+class PublicKeySealer:
+    """The Sealer port with the fetchers' public key: seals, cannot open."""
+
+    def __init__(self, public_key_b64: str) -> None:
+        self.public_key_b64 = public_key_b64
+
+    def seal(self, credentials: Credentials) -> SealedSecret:
+        return seal(self.public_key_b64, credentials)
+
+    def seal_data(self, data: dict) -> SealedSecret:
+        return seal_data(self.public_key_b64, data)
 
 
 class KeyRing:

@@ -4,16 +4,15 @@ the tenant of its API key (connections: api_connections; the table: routes)."""
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
-from adapters.store.ports import inbox_cursor, parse_inbox_cursor
-from adapters.web import invites
-from adapters.web.errors import ApiError, not_found
-from adapters.web.render import canonical_locale
+from adapters.web.commands import invite_of
+from adapters.web.errors import not_found
 from adapters.web.routing import Call
 from adapters.web.views import (
     inbox_item_out,
     invitation_out,
     supplier_out,
 )
+from agents.services.commands import ChangeSettings
 from schemas.api import (
     InboxPage,
     InvitationList,
@@ -57,25 +56,13 @@ async def get_supplier(call: Call) -> SupplierOut:
 
 async def list_inbox(call: Call) -> InboxPage:
     q = call.query
-    if q.after is not None:
-        try:
-            parse_inbox_cursor(q.after)
-        except ValueError:
-            raise ApiError(
-                400, "invalid_request", "after: not a cursor", field="after"
-            ) from None
-    items = await call.svc.inbox.list(
+    items, cursor = await call.svc.inbox.page(
         call.tenant.tenant_id,
         connection_id=q.connection_id,
         after=q.after,
-        limit=q.limit + 1,  # one more tells whether another page follows
+        limit=q.limit,
     )
-    page = items[: q.limit]
-    more = len(items) > q.limit
-    return InboxPage(
-        items=[inbox_item_out(i) for i in page],
-        next_cursor=inbox_cursor(page[-1]) if more else None,
-    )
+    return InboxPage(items=[inbox_item_out(i) for i in items], next_cursor=cursor)
 
 
 async def download_file(call: Call) -> web.Response:
@@ -83,10 +70,7 @@ async def download_file(call: Call) -> web.Response:
 
 
 async def file_response(svc, tenant, item_id: str) -> web.Response:
-    item = await svc.inbox.get(tenant.tenant_id, item_id)
-    data = await svc.files.get(item.file.sha256) if item else None
-    if item is None or data is None:
-        raise not_found("document")
+    item, data = await svc.inbox.file(tenant.tenant_id, item_id)
     name = item.file.filename.replace('"', "")
     return web.Response(
         body=data,
@@ -99,7 +83,8 @@ async def file_response(svc, tenant, item_id: str) -> web.Response:
 
 
 async def create_invitation(call: Call) -> InvitationOut:
-    inv, link = await invites.invite(call.svc, call.tenant, call.body)
+    cmd = invite_of(call.tenant.tenant_id, call.body)
+    inv, link = await call.svc.invitations.invite(cmd)
     return invitation_out(inv, call.svc.clock(), link)
 
 
@@ -109,24 +94,18 @@ async def list_invitations(call: Call) -> InvitationList:
     return InvitationList(invitations=[invitation_out(i, now) for i in found])
 
 
-async def _invitation(call: Call):
+async def get_invitation(call: Call) -> InvitationOut:
     inv = await call.svc.invitations.get(
         call.tenant.tenant_id, call.path["invitation_id"]
     )
-    if inv is None:
-        raise not_found("invitation")
-    return inv
-
-
-async def get_invitation(call: Call) -> InvitationOut:
-    return invitation_out(await _invitation(call), call.svc.clock())
+    return invitation_out(inv, call.svc.clock())
 
 
 async def revoke_invitation(call: Call) -> InvitationOut:
-    inv = await _invitation(call)
-    if not await call.svc.invitations.revoke(call.tenant.tenant_id, inv.invitation_id):
-        raise ApiError(409, "conflict", "only a pending invitation can be withdrawn")
-    return invitation_out(await _invitation(call), call.svc.clock())
+    inv = await call.svc.invitations.revoke(
+        call.tenant.tenant_id, call.path["invitation_id"]
+    )
+    return invitation_out(inv, call.svc.clock())
 
 
 # --- settings -----------------------------------------------------------------------
@@ -137,18 +116,12 @@ async def get_settings(call: Call) -> SettingsOut:
 
 
 async def update_settings(call: Call) -> SettingsOut:
-    body, tenant = call.body, call.tenant
-    if body.locale is not None:
-        try:
-            locale = canonical_locale(body.locale)
-        except ValueError as exc:
-            raise ApiError(400, "invalid_request", str(exc), field="locale") from None
-        await call.svc.tenants.set_locale(tenant.tenant_id, locale)
-        tenant = tenant.model_copy(update={"locale": locale})
-    if body.dedupe_mode is not None:
-        await call.svc.tenants.set_dedupe_mode(tenant.tenant_id, body.dedupe_mode)
-        tenant = tenant.model_copy(update={"dedupe_mode": body.dedupe_mode})
-    return _settings_out(tenant)
+    cmd = ChangeSettings(
+        call.tenant.tenant_id,
+        locale=call.body.locale,
+        dedupe_mode=call.body.dedupe_mode,
+    )
+    return _settings_out(await call.svc.tenants.change_settings(cmd))
 
 
 def _settings_out(t) -> SettingsOut:

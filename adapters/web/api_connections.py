@@ -1,27 +1,24 @@
-"""/v1 handlers for connections: create (checked first), read, change, answer a code."""
+"""/v1 handlers for connections: create (checked first), read, change, answer a code.
+Each parses nothing itself (the route table does) and calls one use case."""
 
 from aiohttp import web
 
-from adapters.web import connect, manage
+from adapters.web.commands import answer_of, connect_of, reconnect_of
 from adapters.web.routing import Call
 from adapters.web.views import connection_out
 from schemas.api import Accepted, ConnectionList, ConnectionOut
 
 
 async def _out(call: Call, connection_id: str) -> ConnectionOut:
-    conn = await call.svc.connection(call.tenant, connection_id)
-    counts = await call.svc.inbox.count_by_connection(
+    conn, collected = await call.svc.connections.one(
         call.tenant.tenant_id, connection_id
     )
-    return connection_out(
-        conn, call.svc.catalog, counts.get(connection_id, 0), call.svc.clock()
-    )
+    return connection_out(conn, call.svc.catalog, collected, call.svc.clock())
 
 
 async def create_connection(call: Call) -> ConnectionOut | web.Response:
-    connection_id, conn = await connect.create_connection(
-        call.svc, call.tenant, call.body
-    )
+    cmd = connect_of(call.tenant.tenant_id, call.body)
+    connection_id, conn = await call.svc.connections.connect(cmd)
     location = {"Location": f"/v1/connections/{connection_id}"}
     if conn is None:  # published, not stored yet: accepted, look again shortly
         body = Accepted(connection_id=connection_id, status="pending")
@@ -34,13 +31,9 @@ async def create_connection(call: Call) -> ConnectionOut | web.Response:
 
 async def list_connections(call: Call) -> ConnectionList:
     svc, now = call.svc, call.svc.clock()
-    conns = await svc.connections.list_by_tenant(call.tenant.tenant_id)
-    counts = await svc.inbox.count_by_connection(call.tenant.tenant_id)
+    found = await svc.connections.all(call.tenant.tenant_id)
     return ConnectionList(
-        connections=[
-            connection_out(c, svc.catalog, counts.get(c.connection_id, 0), now)
-            for c in conns
-        ]
+        connections=[connection_out(c, svc.catalog, n, now) for c, n in found]
     )
 
 
@@ -50,30 +43,35 @@ async def get_connection(call: Call) -> ConnectionOut:
 
 async def update_credentials(call: Call) -> ConnectionOut:
     cid = call.path["connection_id"]
-    await connect.reconnect(call.svc, call.tenant, cid, call.body)
+    await call.svc.connections.reconnect(
+        reconnect_of(call.tenant.tenant_id, cid, call.body)
+    )
     return await _out(call, cid)
 
 
 async def fetch_now(call: Call) -> ConnectionOut:
-    await manage.fetch_now(call.svc, call.tenant, call.path["connection_id"])
-    return await _out(call, call.path["connection_id"])
+    await call.svc.connections.fetch_now(call.tenant.tenant_id, _id(call))
+    return await _out(call, _id(call))
 
 
 async def pause_connection(call: Call) -> ConnectionOut:
-    await manage.pause(call.svc, call.tenant, call.path["connection_id"])
-    return await _out(call, call.path["connection_id"])
+    await call.svc.connections.pause(call.tenant.tenant_id, _id(call))
+    return await _out(call, _id(call))
 
 
 async def resume_connection(call: Call) -> ConnectionOut:
-    await manage.resume(call.svc, call.tenant, call.path["connection_id"])
-    return await _out(call, call.path["connection_id"])
+    await call.svc.connections.resume(call.tenant.tenant_id, _id(call))
+    return await _out(call, _id(call))
 
 
 async def delete_connection(call: Call) -> None:
-    await manage.delete(call.svc, call.tenant, call.path["connection_id"])
+    await call.svc.connections.delete(call.tenant.tenant_id, _id(call))
 
 
 async def answer_challenge(call: Call) -> None:
-    await manage.answer_challenge(
-        call.svc, call.tenant, call.path["connection_id"], call.body
-    )
+    cmd = answer_of(call.tenant.tenant_id, _id(call), call.body)
+    await call.svc.connections.answer_code(cmd)
+
+
+def _id(call: Call) -> str:
+    return call.path["connection_id"]

@@ -9,7 +9,7 @@ from aiohttp.abc import AbstractAccessLogger
 from pymongo.errors import ConnectionFailure
 
 from adapters.web.client_pages import add_client_pages
-from adapters.web.errors import ApiError
+from adapters.web.errors import FAILURES, ApiError, as_api_error
 from adapters.web.invite_pages import add_invite_pages
 from adapters.web.openapi import openapi
 from adapters.web.pages import add_pages
@@ -55,7 +55,8 @@ async def errors(request: web.Request, handler):
     api = request.path.startswith("/v1/")
     try:
         return await handler(request)
-    except ApiError as err:
+    except FAILURES as exc:
+        err = as_api_error(exc)
         if api:
             return _json_error(err)
         return message("Something is not right", err.detail.message, err.status)

@@ -4,12 +4,11 @@ mails the client gets: its state, and the two things only the client can do ther
 
 from aiohttp import web
 
-from adapters.web import connect, manage
-from adapters.web.errors import ApiError
+from adapters.web.commands import answer_of, reconnect_of
+from adapters.web.errors import FAILURES, as_api_error
 from adapters.web.page_session import parsed, plain_form
 from adapters.web.render import message, page
 from adapters.web.routing import SERVICES
-from adapters.web.security import sha256_hex
 from adapters.web.views import connection_out
 from schemas.api import ChallengeAnswerIn, LoginIn
 
@@ -20,22 +19,15 @@ NOTICES = {
 
 
 async def _opened(request: web.Request):
-    """The invitation, tenant and connection behind the link, or a 404 page."""
+    """The tenant and connection behind the link (NotFound: not a valid link)."""
     svc = request.app[SERVICES]
-    inv = await svc.invitations.by_client_access(
-        sha256_hex(request.match_info["token"])
-    )
-    tenant = await svc.tenants.get(inv.tenant_id) if inv else None
-    if inv is None or tenant is None or inv.connection_id is None:
-        raise ApiError(404, "unknown_link", "This link is not valid.")
-    return svc, inv, tenant, inv.connection_id
+    inv, tenant = await svc.invitations.client_connection(request.match_info["token"])
+    return svc, tenant, inv.connection_id
 
 
 async def _view(request, notice=None, problem=None, status=200) -> web.Response:
-    svc, inv, tenant, cid = await _opened(request)
-    conn = await svc.connection(tenant, cid)
-    counts = await svc.inbox.count_by_connection(tenant.tenant_id, cid)
-    collected = counts.get(cid, 0)
+    svc, tenant, cid = await _opened(request)
+    conn, collected = await svc.connections.one(tenant.tenant_id, cid)
     return page(
         "client.html",
         status,
@@ -53,13 +45,20 @@ async def _view(request, notice=None, problem=None, status=200) -> web.Response:
 async def client_page(request: web.Request) -> web.Response:
     try:
         return await _view(request)
-    except ApiError as err:
+    except FAILURES as exc:
+        err = as_api_error(exc)
         return message("This link cannot be used", err.detail.message, err.status)
 
 
 ACTIONS = {  # what the client can do: form model, the shared use case
-    "reconnect": (LoginIn, connect.reconnect),
-    "challenge": (ChallengeAnswerIn, manage.answer_challenge),
+    "reconnect": (
+        LoginIn,
+        lambda s, t, c, body: s.reconnect(reconnect_of(t, c, body)),
+    ),
+    "challenge": (
+        ChallengeAnswerIn,
+        lambda s, t, c, body: s.answer_code(answer_of(t, c, body)),
+    ),
 }
 
 
@@ -70,9 +69,10 @@ async def client_action(request: web.Request) -> web.Response:
     model, act = ACTIONS[action]
     form = await plain_form(request)
     try:
-        svc, _, tenant, cid = await _opened(request)
-        await act(svc, tenant, cid, parsed(model, form))
-    except ApiError as err:
+        svc, tenant, cid = await _opened(request)
+        await act(svc.connections, tenant.tenant_id, cid, parsed(model, form))
+    except FAILURES as exc:
+        err = as_api_error(exc)
         if err.status == 404:
             return message("This link cannot be used", err.detail.message, 404)
         return await _view(request, problem=err.detail, status=err.status)

@@ -1,9 +1,11 @@
-"""ApiError: a 4xx/5xx with a machine-readable code, shared by the API and the pages."""
+"""ApiError: a 4xx/5xx with a machine-readable code, shared by the API and the pages;
+the one place where the use cases' errors become HTTP statuses."""
 
 from pydantic import ValidationError
 
+from agents.services import errors as service
 from schemas.api import ErrorBody, ErrorDetail, FieldError
-from schemas.errors import OWNER, TITLE, ErrorCode, ErrorOwner
+from schemas.errors import ErrorCode, ErrorOwner
 
 
 class ApiError(Exception):
@@ -48,13 +50,29 @@ def check_failed(
 ) -> ApiError:
     """The portal refused at connect time: 422 for the user's mistakes, 503 when the
     portal is down or busy (try later), 502 when the portal changed (ours to fix)."""
-    status = {ErrorOwner.USER: 422, ErrorOwner.NOBODY: 503}.get(OWNER[code], 502)
-    return ApiError(
-        status,
-        code.value,
-        TITLE[code],
-        title=TITLE[code],
-        remedy=remedy,
-        field=field,
-        retry_after_seconds=int(retry_after) if retry_after else None,
-    )
+    wait = int(retry_after) if retry_after else None
+    return as_api_error(service.LoginRefused(code, remedy, field, wait))
+
+
+STATUS = {  # the use cases' errors, as HTTP says them
+    service.Invalid: 400,
+    service.NotFound: 404,
+    service.Conflict: 409,
+    service.Gone: 410,
+    service.Refused: 422,
+    service.Unavailable: 503,
+}
+LOGIN_STATUS = {ErrorOwner.USER: 422, ErrorOwner.NOBODY: 503}  # else ours: 502
+FAILURES = (ApiError, service.ServiceError)
+
+
+def as_api_error(err: Exception) -> ApiError:
+    """An ApiError for an ApiError or a use case's error."""
+    if isinstance(err, ApiError):
+        return err
+    if isinstance(err, service.LoginRefused):
+        status = LOGIN_STATUS.get(err.owner, 502)
+    else:
+        status = next(s for kind, s in STATUS.items() if isinstance(err, kind))
+    extra = {k: v for k, v in err.extra.items() if v is not None}
+    return ApiError(status, err.code, err.message, **extra)

@@ -3,11 +3,12 @@ showing only the supplier to connect and who asked."""
 
 from aiohttp import web
 
-from adapters.web import invites
-from adapters.web.errors import ApiError
+from adapters.web.commands import login_of
+from adapters.web.errors import FAILURES, ApiError, as_api_error
 from adapters.web.page_session import parsed, plain_form
 from adapters.web.render import message, page
 from adapters.web.routing import SERVICES
+from agents.services.commands import AcceptInvitation
 from schemas.api import LoginIn
 
 
@@ -37,25 +38,25 @@ def _gone(err: ApiError) -> web.Response:
 
 async def invitation_page(request: web.Request) -> web.Response:
     try:
-        inv = await invites.open_invitation(
-            request.app[SERVICES], request.match_info["token"]
-        )
-    except ApiError as err:
-        return _gone(err)
+        inv = await request.app[SERVICES].invitations.open(request.match_info["token"])
+    except FAILURES as exc:
+        return _gone(as_api_error(exc))
     return await _form_page(request, inv)
 
 
 async def invitation_submit(request: web.Request) -> web.Response:
     svc, token = request.app[SERVICES], request.match_info["token"]
     try:
-        inv = await invites.open_invitation(svc, token)
-    except ApiError as err:
-        return _gone(err)
+        inv = await svc.invitations.open(token)
+    except FAILURES as exc:
+        return _gone(as_api_error(exc))
     form = await plain_form(request)
     variant = form.pop("portal_variant", None)
     try:
-        await invites.accept(svc, token, variant, parsed(LoginIn, form))
-    except ApiError as err:
+        login = login_of(parsed(LoginIn, form))
+        await svc.invitations.accept(AcceptInvitation(token, variant, login))
+    except FAILURES as exc:
+        err = as_api_error(exc)
         if err.status == 410:
             return _gone(err)
         form.pop("password", None)

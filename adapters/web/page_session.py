@@ -3,7 +3,6 @@ hashed), a form token bound to it, and form parsing shared by every page."""
 
 import functools
 import re
-from datetime import timedelta
 
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
@@ -11,11 +10,11 @@ from pydantic import BaseModel, ValidationError
 from adapters.web.errors import ApiError, invalid
 from adapters.web.render import page
 from adapters.web.routing import SERVICES
-from adapters.web.security import csrf_token, new_token, same, sha256_hex
+from adapters.web.security import csrf_token, same
+from agents.services.tenants import SESSION_HOURS
 from schemas.records import Tenant
 
 COOKIE = "bh_session"
-SESSION_HOURS = 12
 
 
 def redirect(location: str) -> web.Response:
@@ -26,9 +25,7 @@ async def signed_in(request: web.Request) -> tuple[Tenant, str] | None:
     token = request.cookies.get(COOKIE)
     if not token:
         return None
-    svc = request.app[SERVICES]
-    tenant_id = await svc.tenants.session_tenant(sha256_hex(token), svc.clock())
-    tenant = await svc.tenants.get(tenant_id) if tenant_id else None
+    tenant = await request.app[SERVICES].tenants.session(token)
     return (tenant, token) if tenant else None
 
 
@@ -64,12 +61,10 @@ async def login(request: web.Request) -> web.Response:
     # A mailed link's place on the page (#connection-…) survives signing in.
     place = str(form.get("place", ""))
     place = place if re.fullmatch(r"#connection-[A-Za-z0-9_-]{1,64}", place) else ""
-    tenant = await svc.tenants.by_key(sha256_hex(key)) if key else None
-    if tenant is None:
+    session = await svc.tenants.sign_in(key)
+    if session is None:
         return page("login.html", 401, error="That API key is not valid.")
-    token = new_token()
-    expires = svc.clock() + timedelta(hours=SESSION_HOURS)
-    await svc.tenants.open_session(sha256_hex(token), tenant.tenant_id, expires)
+    _, token = session
     resp = redirect(f"/?notice=signed-in{place}")
     resp.set_cookie(
         COOKIE,
@@ -85,7 +80,7 @@ async def login(request: web.Request) -> web.Response:
 async def logout(request: web.Request) -> web.Response:
     if (session := await signed_in(request)) is not None:
         await form_of(request, session[1])
-        await request.app[SERVICES].tenants.close_session(sha256_hex(session[1]))
+        await request.app[SERVICES].tenants.sign_out(session[1])
     resp = redirect("/login")
     resp.del_cookie(COOKIE)
     return resp

@@ -4,9 +4,9 @@ sees each connection's state and the inbox, and acts through plain HTML forms.""
 from aiohttp import web
 
 from adapters.portals.hints import login_word
-from adapters.web import connect, invites, manage
 from adapters.web.api import file_response
-from adapters.web.errors import ApiError, not_found
+from adapters.web.commands import answer_of, connect_of, invite_of, reconnect_of
+from adapters.web.errors import FAILURES, as_api_error, not_found
 from adapters.web.page_session import (
     form_of,
     login,
@@ -49,15 +49,9 @@ async def suppliers_view(
     """The page; `problem_for`: the connection a failed action was about, so the
     problem is shown beside it and names it."""
     svc, now = request.app[SERVICES], request.app[SERVICES].clock()
-    conns = await svc.connections.list_by_tenant(tenant.tenant_id)
-    counts = await svc.inbox.count_by_connection(tenant.tenant_id)
-    views = newest_first(
-        [
-            connection_out(c, svc.catalog, counts.get(c.connection_id, 0), now)
-            for c in conns
-        ]
-    )
-    inbox = await svc.inbox.list(tenant.tenant_id, limit=INBOX_ROWS + 1)
+    found = await svc.connections.all(tenant.tenant_id)
+    views = newest_first([connection_out(c, svc.catalog, n, now) for c, n in found])
+    inbox, more = await svc.inbox.page(tenant.tenant_id, limit=INBOX_ROWS)
     invitations = await svc.invitations.list(tenant.tenant_id)
     catalog = svc.catalog
     return page(
@@ -75,8 +69,8 @@ async def suppliers_view(
         portal_label=catalog.variant_label,
         login_word=lambda supplier_id: login_word(catalog.supplier(supplier_id)),
         invitations=[invitation_out(i, now) for i in invitations],
-        inbox=inbox[:INBOX_ROWS],
-        inbox_more=len(inbox) > INBOX_ROWS,
+        inbox=inbox,
+        inbox_more=more is not None,
     )
 
 
@@ -121,21 +115,30 @@ async def connect_submit(
 ) -> web.Response:
     form = await form_of(request, token)
     try:
-        body = parsed(ConnectionIn, form)
-        cid, _ = await connect.create_connection(request.app[SERVICES], tenant, body)
-    except ApiError as err:
+        cmd = connect_of(tenant.tenant_id, parsed(ConnectionIn, form))
+        cid, _ = await request.app[SERVICES].connections.connect(cmd)
+    except FAILURES as exc:
+        err = as_api_error(exc)
         form.pop("password", None)
         return await connect_view(request, token, form, err.detail, err.status)
     return redirect(f"/?notice=connected&fresh={cid}#connection-{cid}")
 
 
-ACTIONS = {  # form action -> (notice afterwards, form model, what it does)
-    "fetch": ("fetching", None, manage.fetch_now),
-    "pause": ("paused", None, manage.pause),
-    "resume": ("resumed", None, manage.resume),
-    "delete": ("deleted", None, manage.delete),
-    "reconnect": ("reconnected", LoginIn, connect.reconnect),
-    "challenge": ("code-sent", ChallengeAnswerIn, manage.answer_challenge),
+ACTIONS = {  # form action -> (notice afterwards, form model, the use case)
+    "fetch": ("fetching", None, lambda s, t, c, _: s.fetch_now(t, c)),
+    "pause": ("paused", None, lambda s, t, c, _: s.pause(t, c)),
+    "resume": ("resumed", None, lambda s, t, c, _: s.resume(t, c)),
+    "delete": ("deleted", None, lambda s, t, c, _: s.delete(t, c)),
+    "reconnect": (
+        "reconnected",
+        LoginIn,
+        lambda s, t, c, body: s.reconnect(reconnect_of(t, c, body)),
+    ),
+    "challenge": (
+        "code-sent",
+        ChallengeAnswerIn,
+        lambda s, t, c, body: s.answer_code(answer_of(t, c, body)),
+    ),
 }
 
 
@@ -150,11 +153,10 @@ async def connection_action(
     notice, model, act = ACTIONS[action]
     form = await form_of(request, token)
     try:
-        if model is None:
-            await act(svc, tenant, cid)
-        else:
-            await act(svc, tenant, cid, parsed(model, form))
-    except ApiError as err:
+        body = parsed(model, form) if model is not None else None
+        await act(svc.connections, tenant.tenant_id, cid, body)
+    except FAILURES as exc:
+        err = as_api_error(exc)
         return await suppliers_view(
             request, tenant, token, err.detail, err.status, problem_for=cid
         )
@@ -167,8 +169,10 @@ async def invite_submit(
 ) -> web.Response:
     form = await form_of(request, token)
     try:
-        await invites.invite(request.app[SERVICES], tenant, parsed(InvitationIn, form))
-    except ApiError as err:
+        cmd = invite_of(tenant.tenant_id, parsed(InvitationIn, form))
+        await request.app[SERVICES].invitations.invite(cmd)
+    except FAILURES as exc:
+        err = as_api_error(exc)
         return await suppliers_view(request, tenant, token, err.detail, err.status)
     return redirect("/?notice=invited")
 
@@ -178,9 +182,13 @@ async def invite_revoke(
     request: web.Request, tenant: Tenant, token: str
 ) -> web.Response:
     await form_of(request, token)
-    await request.app[SERVICES].invitations.revoke(
-        tenant.tenant_id, request.match_info["invitation_id"]
-    )
+    try:
+        await request.app[SERVICES].invitations.revoke(
+            tenant.tenant_id, request.match_info["invitation_id"]
+        )
+    except FAILURES as exc:
+        err = as_api_error(exc)
+        return await suppliers_view(request, tenant, token, err.detail, err.status)
     return redirect("/?notice=withdrawn")
 
 

@@ -5,7 +5,6 @@ from decimal import Decimal
 from functools import cache
 
 from aiohttp import web
-from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
 from babel.numbers import format_currency, format_decimal
 from jinja2 import (
@@ -16,16 +15,7 @@ from jinja2 import (
     select_autoescape,
 )
 
-DEFAULT_LOCALE = "en_GB"
-
-
-def canonical_locale(text: str) -> str:
-    """ "de-DE" or "de_DE" as Babel names it; ValueError for one it does not know."""
-    try:
-        return str(Locale.parse(text.replace("-", "_")))
-    except (ValueError, UnknownLocaleError):
-        raise ValueError(f"unknown locale {text!r}") from None
-
+from schemas.locale import DEFAULT_LOCALE
 
 STATE_LABEL = {
     "connected": "Connected",

@@ -9,7 +9,6 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from adapters.web.errors import ApiError, invalid
-from adapters.web.security import sha256_hex
 from adapters.web.services import WebServices
 from schemas import bounded_json
 from schemas.records import Tenant
@@ -57,7 +56,7 @@ async def tenant_of(request: web.Request, svc: WebServices) -> Tenant:
         raise ApiError(
             401, "unauthenticated", "send the tenant API key: Authorization: Bearer …"
         )
-    tenant = await svc.tenants.by_key(sha256_hex(key.strip()))
+    tenant = await svc.tenants.by_key(key.strip())
     if tenant is None:
         raise ApiError(401, "invalid_api_key", "the API key is not valid")
     return tenant

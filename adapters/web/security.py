@@ -1,25 +1,12 @@
-"""API keys, page sessions and invitation tokens: random, shown once, kept as sha256."""
+"""Page forms: a token bound to the page session, compared in constant time (keys and
+tokens themselves are made and hashed in schemas/tokens.py)."""
 
 import hashlib
 import hmac
-import secrets
 
-API_KEY_PREFIX = "bh_"
+from schemas.tokens import new_token, sha256_hex
 
-
-def new_api_key() -> str:
-    return API_KEY_PREFIX + secrets.token_urlsafe(32)
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def sha256_hex(secret: str) -> str:
-    # Plain sha256 suffices: these are 256-bit random tokens, not passwords.
-    # surrogatepass: a key or token with bytes that are not UTF-8 (aiohttp keeps them
-    # as surrogates) hashes to something no key matches, instead of raising.
-    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+__all__ = ["csrf_token", "new_token", "same", "sha256_hex"]
 
 
 def csrf_token(session_token: str) -> str:
