@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Test processes: the suite waits on I/O far more than it computes (two cores are
+# enough for three); each file stays in one process with its module's fixtures.
+TEST_PROCESSES ?= 3
 
 .PHONY: run test lint format bench corpus schemas docs screenshots browser clean
 
@@ -25,7 +28,7 @@ browser:
 test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -ra
+	$(BIN)/pytest -ra -n $(TEST_PROCESSES) --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

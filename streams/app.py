@@ -1,8 +1,14 @@
 """The Faust app factory: raw-bytes topics, short rebalances, no Faust web server."""
 
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import faust
+
+# Faust keeps a folder per app (named after it) even with in-memory tables; by
+# default in the working directory, where it would litter a checkout.
+DATA_DIR = str(Path(tempfile.gettempdir()) / "{conf.name}-faust-data")
 
 
 @dataclass(frozen=True)
@@ -14,6 +20,7 @@ class StreamSettings:
     replicas: int = 1
     session_timeout: float = 10.0
     rebalance_timeout: float = 6.0
+    datadir: str = DATA_DIR
 
 
 def create_app(cfg: StreamSettings) -> faust.App:
@@ -22,6 +29,7 @@ def create_app(cfg: StreamSettings) -> faust.App:
         cfg.app_id,
         broker=brokers,
         store="memory://",
+        datadir=cfg.datadir,
         # Events are JSON bytes parsed by pydantic in the stage runner, not Faust
         # Records, so any language can produce and consume them.
         key_serializer="raw",
