@@ -69,25 +69,104 @@ async def read_topic(
         await consumer.stop()
 
 
-async def raw_values(
-    bootstrap: str, topics: list[str], quiet: float = 1.0
-) -> list[bytes]:
-    """Every message value on these topics, read until `quiet` seconds bring nothing."""
+async def read_to_end(
+    bootstrap: str, topic: str, match: Callable[[dict], bool]
+) -> list[dict]:
+    """Every matching JSON event on topic, from the start to its end as it is now:
+    what has been published so far, with no waiting for more."""
+    partitions = await partitions_of(bootstrap, topic, time.monotonic() + 10)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        tps = [TopicPartition(topic, p) for p in partitions]
+        return [e for _, v in await _to_end(consumer, tps) for e in _matching(v, match)]
+    finally:
+        await consumer.stop()
+
+
+async def consumed_to_end(
+    bootstrap: str, group: str, topics: list[str], timeout: float = 30.0
+) -> bool:
+    """True once consumer group `group` has committed, on every partition of these
+    topics, the end offset each had when this began (False at the timeout)."""
+    deadline = time.monotonic() + timeout
+    tps = [
+        TopicPartition(topic, p)
+        for topic in topics
+        for p in await partitions_of(bootstrap, topic, deadline)
+    ]
+    # Assigned, not subscribed: it reads the group's commits and never joins it.
     consumer = AIOKafkaConsumer(
-        *topics,
-        bootstrap_servers=bootstrap,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        group_id=None,
+        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
     )
     await consumer.start()
     try:
-        values: list[bytes] = []
+        consumer.assign(tps)
+        ends = await consumer.end_offsets(tps)
         while True:
-            batches = await consumer.getmany(timeout_ms=int(quiet * 1000))
-            if not batches:
-                return values
-            for messages in batches.values():
-                values.extend(m.value or b"" for m in messages)
+            if all(
+                [
+                    ends[tp] == 0 or (await consumer.committed(tp) or 0) >= ends[tp]
+                    for tp in tps
+                ]
+            ):
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            await asyncio.sleep(0.2)
     finally:
         await consumer.stop()
+
+
+async def caught_up(stack, *topics: str) -> None:
+    """Wait until the worker has handled and committed every event on these topics
+    as they stand now: the positive marker that nothing more is on its way."""
+    group = stack.settings.get("app_id", "billhound")
+    assert await consumed_to_end(stack.kafka, group, list(topics)), (
+        f"the worker did not catch up on {topics}"
+    )
+
+
+def _matching(value: bytes, match: Callable[[dict], bool]) -> list[dict]:
+    try:
+        event = json.loads(value)
+    except (ValueError, RecursionError):  # poison other tests sent
+        return []
+    return [event] if isinstance(event, dict) and match(event) else []
+
+
+async def raw_values(bootstrap: str, topics: list[str]) -> list[bytes]:
+    """Every message value on these topics, from the start to their end as it is
+    now (no waiting for quiet)."""
+    deadline = time.monotonic() + 10
+    tps = [
+        TopicPartition(topic, p)
+        for topic in topics
+        for p in await partitions_of(bootstrap, topic, deadline)
+    ]
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        return [value for _, value in await _to_end(consumer, tps)]
+    finally:
+        await consumer.stop()
+
+
+async def _to_end(consumer, tps: list) -> list[tuple[TopicPartition, bytes]]:
+    """(partition, value) of every message up to each partition's end as it is now."""
+    consumer.assign(tps)
+    ends = await consumer.end_offsets(tps)
+    # Only partitions that hold messages: an empty one the broker has only just
+    # made would leave the others' positions unread.
+    left = {tp for tp in tps if ends[tp] > 0}
+    if not left:
+        return []
+    consumer.assign(list(left))
+    await consumer.seek_to_beginning(*left)
+    got: list[tuple[TopicPartition, bytes]] = []
+    while left:
+        batches = await consumer.getmany(*left, timeout_ms=1000)
+        for tp, messages in batches.items():
+            got.extend((tp, m.value or b"") for m in messages if m.offset < ends[tp])
+        left = {tp for tp in left if await consumer.position(tp) < ends[tp]}
+    return got

@@ -3,7 +3,7 @@
 from datetime import date
 
 from infra.demo_portal.data import invoices_for, load_specs
-from tests.bus import produce, read_topic
+from tests.bus import produce, read_to_end, read_topic
 from tests.e2e.test_pipeline import wait_for
 from tests.e2e.upstream import connection_created, unique
 
@@ -64,20 +64,31 @@ async def connection(db, conn: str) -> dict | None:
     return await db["connections"].find_one({"_id": conn})
 
 
-async def ticks_pass(stack, stage: str = "scheduler", n: int = 3) -> None:
-    """Wait until the worker's stage has ticked n more times (its /healthz says): the
-    positive marker that the schedule had its chances, instead of a fixed sleep."""
+async def stage_state(stack, stage: str) -> dict:
+    """The stage as the worker's /healthz reports it: state, handled, ticks."""
     import aiohttp
 
     url = f"http://127.0.0.1:{stack.settings['health_port']}/healthz"
+    async with aiohttp.ClientSession() as http, http.get(url) as resp:
+        return (await resp.json())["stages"][stage]
 
-    async def ticks() -> int:
-        async with aiohttp.ClientSession() as http, http.get(url) as resp:
-            return (await resp.json())["stages"][stage]["ticks"]
 
-    start = await ticks()
+async def ticks_pass(stack, stage: str = "scheduler", n: int = 3) -> None:
+    """Wait until the worker's stage has ticked n more times (its /healthz says): the
+    positive marker that the schedule had its chances, instead of a fixed sleep."""
+    start = (await stage_state(stack, stage))["ticks"]
 
     async def enough():
-        return await ticks() >= start + n
+        return (await stage_state(stack, stage))["ticks"] >= start + n
 
     assert await wait_for(enough, timeout=30), f"{stage} did not tick {n} times"
+
+
+async def published_for(stack, topic: str, conn: str) -> list[dict]:
+    """What has been published on topic about this connection so far (no waiting:
+    call it after caught_up, which says the stages are done)."""
+    return await read_to_end(
+        stack.kafka,
+        topic,
+        lambda e: conn in (e.get("connection_id"), *e.get("connection_ids", [])),
+    )

@@ -1,18 +1,18 @@
 """2-factor by a code the portal sends: the fetch waits, resumes on the answer, expires
 cleanly, and the kept (sealed) session spares the person a code on the next run."""
 
-import asyncio
 from datetime import date
 
 from infra.settings import Settings
 from schemas.topics import TOPIC_NAMES
-from tests.bus import produce, raw_values
+from tests.bus import caught_up, produce, raw_values
 from tests.e2e.fleet import (
     connect_to,
     connection,
     events_for,
     expected,
     inbox_of,
+    published_for,
 )
 from tests.e2e.test_pipeline import wait_for
 from tests.e2e.upstream import challenge_answered
@@ -72,7 +72,8 @@ async def test_a_sent_code_pauses_the_fetch_and_the_answer_resumes_it(stack, db,
     after = await stack.portal_stats(KEY)
     assert after["codes_sent"][LOGIN] - before["codes_sent"].get(LOGIN, 0) == 1
     assert after["login_attempts"][LOGIN] - before["login_attempts"].get(LOGIN, 0) == 1
-    assert len(await events_for(stack, "challenge-required", conn, n=2, timeout=1)) == 1
+    await caught_up(stack, "fetch-due")
+    assert len(await published_for(stack, "challenge-required", conn)) == 1
 
     # The code never travels or rests in clear.
     everything = await raw_values(stack.kafka, list(TOPIC_NAMES))
@@ -101,6 +102,6 @@ async def test_an_unanswered_code_expires_cleanly(stack, db):
     # A late answer changes nothing and asks the portal nothing.
     attempts = (await stack.portal_stats(KEY))["login_attempts"][LOGIN]
     await answer(stack, asked, await sent_code(stack))
-    await asyncio.sleep(1.5)
+    await caught_up(stack, "challenge-answered")  # the fetcher has had the answer
     assert (await stack.portal_stats(KEY))["login_attempts"][LOGIN] == attempts
-    assert len(await events_for(stack, "auth-failed", conn, n=2, timeout=1)) == 1
+    assert len(await published_for(stack, "auth-failed", conn)) == 1

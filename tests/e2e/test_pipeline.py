@@ -5,7 +5,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 from infra.demo_portal.data import invoices_for, load_specs
-from tests.bus import produce, read_topic
+from tests.bus import caught_up, produce, read_to_end, read_topic
 from tests.e2e.upstream import connection_created, unique
 
 SPEC = load_specs()[0]
@@ -32,6 +32,14 @@ async def wait_for(predicate, timeout: float = 60.0, every: float = 0.3):
             return result
         await asyncio.sleep(every)
     return await predicate()
+
+
+async def run_ended(db, conn: str) -> None:
+    async def ended():
+        doc = await db["connections"].find_one({"_id": conn})
+        return doc is not None and doc.get("last_fetch_at") and doc["run_id"] is None
+
+    assert await wait_for(ended), f"the run of {conn} did not end"
 
 
 async def connect(stack, username: str, password: str | None = None, **kw):
@@ -61,10 +69,11 @@ async def test_documents_since_collect_from_reach_inbox_exactly_once(stack, db):
         of_tenant(tenant),
         until=lambda found: len(found) >= len(expected),
     )
-    await asyncio.sleep(1.0)  # give any duplicate the chance to show up
-    posted = await read_topic(
-        stack.kafka, "inbox-posted", of_tenant(tenant), until=lambda f: False, timeout=2
-    )
+    # Any duplicate would be on its way from the run: wait until the run has ended
+    # and every document it found has been judged and posted, then read it all.
+    await run_ended(db, conn)
+    await caught_up(stack, "document-found", "document-accepted")
+    posted = await read_to_end(stack.kafka, "inbox-posted", of_tenant(tenant))
     assert sorted(e["item"]["metadata"]["number"] for e in posted) == expected
     for event in posted:
         assert event["connection_id"] == conn
@@ -117,9 +126,8 @@ async def test_repeated_event_and_second_run_add_nothing(stack, db):
     # The scheduled run looks back 14 days from the newest document seen.
     newest = max(i.issued_on for i in invoices_for(SPEC, account("bistro-bob")))
     assert runs[1]["since"] == (newest - timedelta(days=14)).isoformat()
-    await asyncio.sleep(1.5)
+    # The repeated event and both runs' documents are all handled.
+    await caught_up(stack, "connection-created", "document-found", "document-accepted")
     assert await db["inbox"].count_documents({"tenant_id": tenant}) == len(expected)
-    posted = await read_topic(
-        stack.kafka, "inbox-posted", of_tenant(tenant), until=lambda f: False, timeout=2
-    )
+    posted = await read_to_end(stack.kafka, "inbox-posted", of_tenant(tenant))
     assert len(posted) == len(expected)

@@ -1,12 +1,12 @@
 """Every engine and portal of the demo fleet through the real fetcher stage: markup,
 JSON APIs, regions, logins, credit notes, many pages, and each user-class error."""
 
-import asyncio
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
+from tests.bus import caught_up
 from tests.e2e.fleet import (
     SPECS,
     connect_to,
@@ -14,6 +14,7 @@ from tests.e2e.fleet import (
     events_for,
     expected,
     inbox_of,
+    published_for,
     ticks_pass,
 )
 
@@ -54,7 +55,8 @@ async def test_each_engine_and_markup_delivers_exactly_its_documents(stack, db):
             assert row["metadata"]["kind"] == inv.kind, key
             assert row["kind"] == kind
         assert (await connection(db, conn))["status"] == "connected"
-    await asyncio.sleep(1)  # nothing more may arrive
+    # Every document found has been judged and posted: nothing more is on its way.
+    await caught_up(stack, "document-found", "document-accepted")
     for conn, (key, login, _) in conns.items():
         count = await db["inbox"].count_documents({"connection_id": conn})
         assert count == len(expected(key, login, COLLECT_FROM)), key
@@ -123,7 +125,8 @@ async def test_user_errors_disrupt_once_with_their_remedy_and_no_retry(
     assert doc["status"] == "disrupted" and doc["last_error"] == code
     await ticks_pass(stack)  # scheduler ticks: a user-class error is never retried
     assert await stack.login_attempts(login, key) - before == 1
-    assert len(await events_for(stack, "auth-failed", conn, n=2, timeout=1)) == 1
+    await caught_up(stack, "fetch-due")
+    assert len(await published_for(stack, "auth-failed", conn)) == 1
 
 
 async def test_a_wrong_password_costs_one_attempt_and_a_lock_is_reported(stack, db):
