@@ -2,6 +2,8 @@
 the bookmark, download and store what is new, publish one document-found each, and
 close the run (finish, fail, or wait for a code the portal sent)."""
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
@@ -63,7 +65,28 @@ class FetchRun:
             return None
 
     async def go(self, sign_in: SignIn) -> AsyncIterator[Outgoing]:
-        """Run it: what to publish, in order; the connection is closed as it ends."""
+        """Run it: what to publish, in order; the connection is closed as it ends.
+        Its lease is renewed while it lives, so a run lost with its worker is
+        claimed again within one lease, and a live one never is."""
+        renewing = asyncio.create_task(self._renew_lease())
+        try:
+            async for out in self._go(sign_in):
+                yield out
+        finally:
+            renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewing
+
+    async def _renew_lease(self) -> None:
+        every = self.deps.schedule.lease_seconds / 3
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self._keep_lease()
+            except Exception as exc:  # noqa: BLE001 - the run itself goes on
+                log.warning("lease of %s not renewed: %s", self.conn.connection_id, exc)
+
+    async def _go(self, sign_in: SignIn) -> AsyncIterator[Outgoing]:
         conn, due = self.conn, self.due
         since = max(due.since, conn.collect_from)
         newest, found, credentials, known = conn.bookmark, 0, None, set()

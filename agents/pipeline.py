@@ -16,6 +16,7 @@ from schemas.events import (
     FetchDue,
     FetchRequested,
 )
+from schemas.records import FetchReason
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,9 @@ class Subscription:
     stage: str
     method: str  # on the stage's handler: async generator of Outgoing
     name: str  # the Faust agent's name
+    # A run that may take minutes (a fetch): started in the stage's run pool, side
+    # by side with others, its message acknowledged once it is queued.
+    pooled: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,13 +53,16 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
         "on_fetch_requested",
         "scheduler-requests",
     ),
-    Subscription("fetch-due", FetchDue, "fetcher", "on_fetch_due", "fetcher"),
+    Subscription(
+        "fetch-due", FetchDue, "fetcher", "on_fetch_due", "fetcher", pooled=True
+    ),
     Subscription(
         "challenge-answered",
         ChallengeAnswered,
         "fetcher",
         "on_challenge_answered",
         "fetcher-answers",
+        pooled=True,
     ),
     # Keyed by tenant: one tenant's documents pass one at a time, so two copies of
     # the same document cannot both be judged new.
@@ -94,3 +101,15 @@ TIMERS: tuple[Timer, ...] = (
 )
 
 STAGES = ("scheduler", "fetcher", "dedupe", "inbox", "notifier")
+
+
+# Runs a person is waiting for start before scheduled re-checks.
+URGENT_REASONS = frozenset({FetchReason.INITIAL.value, FetchReason.MANUAL.value})
+
+
+def urgent(topic: str, event: dict) -> bool:
+    """A person waits for this run: a first fetch, a fetch now or a reconnect, an
+    answered code. `event` is the message as loose JSON (it is parsed later)."""
+    if topic == ChallengeAnswered.TYPE:
+        return True
+    return topic == FetchDue.TYPE and event.get("reason") in URGENT_REASONS

@@ -49,6 +49,7 @@ from schemas.topics import TOPIC_NAMES
 from streams.app import StreamSettings, create_app
 from streams.producer import KafkaPublisher
 from streams.publish import FaustPublisher
+from streams.run_pool import RunPool
 from streams.stage import RetryPolicy, StageRunner
 from streams.topics import Topics
 
@@ -208,15 +209,22 @@ def build_worker(settings: Settings) -> faust.App:
     runners = {
         stage: StageRunner(stage, publisher, policy, outages) for stage in STAGES
     }
-    wire(
-        app, topics, runners, stage_handlers(settings), settings.scheduler_tick_seconds
-    )
+    pools = {"fetcher": RunPool(settings.fetch_concurrency)}
+    handlers = stage_handlers(settings)
+    wire(app, topics, runners, handlers, settings.scheduler_tick_seconds, pools)
+
+    @app.on_before_shutdown.connect
+    async def stop_runs(app, **_) -> None:
+        for pool in pools.values():  # each run is durable in its lease
+            await pool.close()
+
     health = WorkerHealth(
         app,
         runners.values(),
         outages,
         settings.kafka_bootstrap,
         settings.stage_stuck_seconds,
+        pools,
     )
     served = []  # holds the health server's runner for the worker's life
 

@@ -12,6 +12,7 @@ from aiohttp import web
 from aiokafka.client import AIOKafkaClient
 
 from adapters.store.availability import MongoAvailability
+from streams.run_pool import RunPool
 from streams.stage import StageRunner
 
 log = logging.getLogger(__name__)
@@ -26,9 +27,11 @@ class WorkerHealth:
         database: MongoAvailability,
         bootstrap: str,
         stuck_after: float,
+        pools: dict[str, RunPool] | None = None,
     ) -> None:
         self.app, self.runners, self.database = app, list(runners), database
         self.bootstrap, self.stuck_after = bootstrap, stuck_after
+        self.pools = pools or {}
 
     async def report(self) -> dict:
         broker, database = await asyncio.gather(self._broker(), self._database())
@@ -76,7 +79,7 @@ class WorkerHealth:
         busy = runner.oldest_busy()
         waiting = runner.stage in self.database.waiting
         state = "waiting_for_database" if waiting else "working" if busy else "idle"
-        return {
+        report = {
             # Waiting for the database is reported there, not as a stuck stage.
             "ok": waiting or busy < self.stuck_after,
             "state": state,
@@ -84,6 +87,15 @@ class WorkerHealth:
             "handled": runner.handled,
             "ticks": runner.ticks,
         }
+        if (pool := self.pools.get(runner.stage)) is not None:
+            report["runs"] = {
+                "running": pool.running,
+                "waiting": pool.waiting,
+                "peak": pool.peak,
+                "limit": pool.limit,
+                "started": pool.started,
+            }
+        return report
 
     def _agents(self) -> dict:
         """Every agent has an actor whose task is still running (Faust restarts a

@@ -71,7 +71,12 @@ class Settings(BaseSettings):
 
     # Scheduling and retries
     scheduler_tick_seconds: float = Field(30.0, gt=0)
-    fetch_lease_seconds: float = 1800.0
+    # A run renews its lease every third of it while it lives; a run lost with its
+    # worker is claimed again once the lease has run out.
+    fetch_lease_seconds: float = Field(60.0, ge=3)
+    fetch_concurrency: int = Field(
+        200, ge=1, description="Fetch runs one worker holds at once"
+    )
     schedule_jitter_fraction: float = Field(0.1, ge=0)
     lookback_days: int = Field(14, ge=0)
     fetch_retry_base_seconds: float = 60.0

@@ -1,9 +1,12 @@
 """The pipeline table (agents/pipeline.py) made into Faust agents and timers: one
-agent per subscription, each feeding raw events to its stage's runner."""
+agent per subscription, each feeding raw events to its stage's runner, directly or,
+for long runs, through the stage's run pool."""
 
 import faust
 
-from agents.pipeline import SUBSCRIPTIONS, TIMERS, Subscription, Timer
+from agents.pipeline import SUBSCRIPTIONS, TIMERS, Subscription, Timer, urgent
+from schemas import bounded_json
+from streams.run_pool import ROUTINE, URGENT, RunPool
 from streams.stage import StageRunner, run_event, run_timer
 from streams.topics import Topics
 
@@ -14,9 +17,14 @@ def wire(
     runners: dict[str, StageRunner],
     handlers: dict[str, object],
     tick: float,
+    pools: dict[str, RunPool] | None = None,
 ) -> None:
     for sub in SUBSCRIPTIONS:
-        _agent(app, topics, sub, runners[sub.stage], handlers[sub.stage])
+        runner, handler = runners[sub.stage], handlers[sub.stage]
+        if sub.pooled and pools and sub.stage in pools:
+            _pooled_agent(app, topics, sub, runner, handler, pools[sub.stage])
+        else:
+            _agent(app, topics, sub, runner, handler)
     for timer in TIMERS:
         _timer(app, timer, runners[timer.stage], handlers[timer.stage], tick)
 
@@ -30,6 +38,43 @@ def _agent(app, topics, sub: Subscription, runner: StageRunner, handler) -> None
 
     consume.__name__ = consume.__qualname__ = sub.name.replace("-", "_")
     app.agent(topics[sub.topic], name=sub.name, concurrency=1)(consume)
+
+
+def _pooled_agent(app, topics, sub: Subscription, runner, handler, pool: RunPool):
+    """Each message becomes a run in the pool; the agent moves on (and Faust commits
+    its offset) once the run is queued, never waiting for it to end. Faust's own
+    agent concurrency is not used: it commits offsets past unfinished events
+    (faust-streaming #606); here a queued run is durable in its connection's lease,
+    so committing past it loses nothing."""
+    method = getattr(handler, sub.method)
+
+    async def consume(stream):
+        async for event in stream.events():
+            message = event.message
+            urgency = URGENT if _urgent(sub.topic, message.value) else ROUTINE
+
+            async def start(message=message) -> None:
+                await runner.run(
+                    sub.model,
+                    message.value,
+                    method,
+                    topic=message.topic,
+                    key=message.key,
+                    where=(message.partition, message.offset),
+                )
+
+            await pool.submit(message.key or b"", urgency, start)
+
+    consume.__name__ = consume.__qualname__ = sub.name.replace("-", "_")
+    app.agent(topics[sub.topic], name=sub.name, concurrency=1)(consume)
+
+
+def _urgent(topic: str, raw: bytes | None) -> bool:
+    try:
+        event = bounded_json.loads(raw or b"", max_bytes=256 * 1024)
+    except ValueError:
+        return False  # poison: the runner dead-letters it, in its turn
+    return isinstance(event, dict) and urgent(topic, event)
 
 
 def _timer(app, timer: Timer, runner: StageRunner, handler, tick: float) -> None:

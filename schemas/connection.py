@@ -108,8 +108,10 @@ class Connection(Frozen):
         return self._with(run_id=None, run_lease_until=None)
 
     def keep_lease(self, run_id: str, until: datetime) -> "Connection":
+        """Renew the run's lease; never shortens it (a run waiting for a code holds
+        it until the code expires)."""
         self._own(run_id, "keep the lease of")
-        return self._with(run_lease_until=until)
+        return self._with(run_lease_until=max(self.run_lease_until or until, until))
 
     def await_code(
         self,

@@ -27,6 +27,18 @@ async def behaviours(request: web.Request, handler):
         return await handler(request)
     state.requests[request.path] += 1
     state.request_times.append(time.monotonic())
+    state.in_flight += 1
+    state.peak_in_flight = max(state.peak_in_flight, state.in_flight)
+    state.window = (state.window[0] or time.time(), time.time())
+    try:
+        return await _behave(request, handler)
+    finally:
+        state.in_flight -= 1
+        state.window = (state.window[0], time.time())
+
+
+async def _behave(request: web.Request, handler):
+    state = request.app[STATE]
     b = state.behaviour
     headers = {"Retry-After": str(b.retry_after)}
     if b.maintenance:

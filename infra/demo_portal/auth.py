@@ -51,6 +51,9 @@ class PortalState:
     trusted: dict[str, str] = field(default_factory=dict)  # device token -> username
     requests: Counter = field(default_factory=Counter)
     request_times: list = field(default_factory=list)  # monotonic, for rate checks
+    in_flight: int = 0  # requests being answered now
+    peak_in_flight: int = 0
+    window: tuple = (None, None)  # wall time of the first request and the last answer
     behaviour: Behaviour = field(default_factory=Behaviour)
     code_ttl: float = 300.0
 
@@ -128,6 +131,9 @@ class PortalState:
             "requests": dict(self.requests),
             "busiest_second": busiest_second(self.request_times),
             "sessions": len(self.sessions),
+            "peak_in_flight": self.peak_in_flight,
+            "first_request_at": self.window[0],
+            "last_answer_at": self.window[1],
         }
 
 

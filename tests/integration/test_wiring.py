@@ -2,6 +2,8 @@
 subscription is an agent that hands the raw bytes, topic and key of its events to
 its stage's runner, and a poison event becomes a dead letter, not a crash."""
 
+import asyncio
+
 import pytest
 
 from adapters.store.memory import InMemoryConnectionStore, InMemorySupplierStore
@@ -63,3 +65,48 @@ async def test_an_agent_hands_its_events_to_the_stage(wired):
     ]
     letter = published.sent[-1].event
     assert letter.original_topic == "connection-created" and "not JSON" in letter.error
+
+
+async def test_a_pooled_agent_queues_runs_and_moves_on_before_they_end():
+    """fetch-due goes to the run pool: the agent takes the next message while the
+    runs go on, and an urgent run (a first fetch) starts before routine ones."""
+    from schemas.events import FetchDue
+    from schemas.records import FetchReason
+    from streams.run_pool import RunPool
+
+    app = create_app(StreamSettings("pool-test", "127.0.0.1:1"))
+    stages = {sub.stage for sub in SUBSCRIPTIONS}
+    runners = {s: StageRunner(s, ListPublisher(), RetryPolicy(1, 0)) for s in stages}
+    handlers: dict[str, object] = {s: Anything() for s in stages}
+    started, release = [], asyncio.Event()
+
+    class Fetcher(Anything):
+        async def on_fetch_due(self, due):
+            started.append(due.connection_id)
+            await release.wait()
+            return
+            yield
+
+    handlers["fetcher"] = Fetcher()
+    pool = RunPool(limit=1)
+    wire(app, Topics(app), runners, handlers, tick=60, pools={"fetcher": pool})
+
+    def due(conn: str, reason: FetchReason) -> bytes:
+        return FetchDue(
+            tenant_id="t1",
+            connection_id=conn,
+            reason=reason,
+            since=NOW.date(),
+        ).to_bytes()
+
+    async with app.agents["fetcher"].test_context() as agent:
+        await agent.put(due("c1", FetchReason.SCHEDULED), key=b"c1")
+        await agent.put(due("c2", FetchReason.SCHEDULED), key=b"c2")
+        await agent.put(due("c3", FetchReason.INITIAL), key=b"c3")
+        # All three taken while the first run still holds the only place.
+        assert started == ["c1"] and pool.waiting == 2
+        release.set()
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert started == ["c1", "c3", "c2"]
+    await pool.close()
