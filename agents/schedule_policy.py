@@ -14,12 +14,14 @@ from schemas.records import FetchReason
 
 @dataclass(frozen=True)
 class SchedulePolicy:
-    lease_seconds: float = (
-        1800.0  # a run holds its connection this long between touches
-    )
+    lease_seconds: float = 60.0  # a run's hold on its connection, renewed as it goes
     jitter_fraction: float = 0.1  # spread re-checks over +0..10% of the interval
     lookback_days: int = 14  # re-list this far behind the bookmark for late documents
-    claim_batch: int = 100
+    claim_batch: int = 500  # connections per query and bulk claim
+    # Runs in flight across all workers the scheduler keeps fed: the fetchers'
+    # concurrency times their number. Claiming past it only queues runs whose
+    # leases run out before they start.
+    max_running: int = 800
 
 
 def new_connection(event: ConnectionCreated, now: datetime, policy: SchedulePolicy):
@@ -75,6 +77,19 @@ def full_suppliers(
 ) -> frozenset[str]:
     """Suppliers already at their limit of concurrent sessions."""
     return frozenset(s for s, n in running.items() if n >= limit(s))
+
+
+def pick_claims(
+    due: list[Connection], running: dict[str, int], limit: Callable[[str], int]
+) -> list[Connection]:
+    """The due connections to claim now, in order: each supplier only up to its
+    free sessions (`running` counts this batch's picks too, as they are made)."""
+    picked = []
+    for conn in due:
+        if running.get(conn.supplier_id, 0) < limit(conn.supplier_id):
+            running[conn.supplier_id] = running.get(conn.supplier_id, 0) + 1
+            picked.append(conn)
+    return picked
 
 
 def jitter_unit() -> float:

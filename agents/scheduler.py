@@ -10,6 +10,7 @@ from agents.schedule_policy import (
     fetch_due_for,
     full_suppliers,
     new_connection,
+    pick_claims,
 )
 from schemas.envelope import new_id, utcnow
 from schemas.events import (
@@ -96,20 +97,26 @@ class SchedulerHandler:
         )
 
     async def on_tick(self) -> AsyncIterator[Outgoing]:
+        """Claim what is due, in batches: one query and one bulk claim each, each
+        supplier within its free sessions, all runs within max_running."""
         now = self.clock()
         lease = now + timedelta(seconds=self.policy.lease_seconds)
         paused = frozenset(await self.suppliers.paused())
         running = await self.connections.running_by_supplier(now)
-        for _ in range(self.policy.claim_batch):
-            # One claim at a time: each may fill its supplier's last free session.
+        budget = self.policy.max_running - sum(running.values())
+        while budget > 0:
             skip = paused | full_suppliers(running, self.session_limit)
-            claimed = await self.connections.claim_due(now, lease, [new_id()], skip)
-            if not claimed:
-                return
-            conn = claimed[0]
-            running[conn.supplier_id] = running.get(conn.supplier_id, 0) + 1
-            yield Outgoing(
-                "fetch-due",
-                conn.connection_id,
-                fetch_due_for(conn, conn.run_id or "", self.policy),
-            )
+            wanted = min(self.policy.claim_batch, budget)
+            due = await self.connections.due(now, wanted, skip)
+            picked = pick_claims(due, running, self.session_limit)
+            claims = [(conn, new_id()) for conn in picked]
+            claimed = await self.connections.claim_all(claims, now, lease)
+            for conn in claimed:
+                yield Outgoing(
+                    "fetch-due",
+                    conn.connection_id,
+                    fetch_due_for(conn, conn.run_id or "", self.policy),
+                )
+            budget -= len(claimed)
+            if len(due) < wanted or not claimed:
+                return  # nothing more is due, or what is due cannot be claimed now

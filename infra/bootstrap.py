@@ -109,6 +109,7 @@ def schedule_policy(settings: Settings) -> SchedulePolicy:
         lease_seconds=settings.fetch_lease_seconds,
         jitter_fraction=settings.schedule_jitter_fraction,
         lookback_days=settings.lookback_days,
+        max_running=settings.scheduler_max_running,
     )
 
 

@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     fetch_concurrency: int = Field(
         200, ge=1, description="Fetch runs one worker holds at once"
     )
+    scheduler_max_running: int = Field(
+        800, ge=1, description="Runs in flight, all workers: concurrency x workers"
+    )
     schedule_jitter_fraction: float = Field(0.1, ge=0)
     lookback_days: int = Field(14, ge=0)
     fetch_retry_base_seconds: float = 60.0

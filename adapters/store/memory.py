@@ -49,14 +49,13 @@ class InMemoryConnectionStore:
             return None
         return self._claim(conn, run_id, now, lease_until)
 
-    async def claim_due(
+    async def due(
         self,
         now: datetime,
-        lease_until: datetime,
-        run_ids: list[str],
+        limit: int,
         exclude_suppliers: frozenset[str] = frozenset(),
     ) -> list[Connection]:
-        due = sorted(
+        found = sorted(
             (
                 c
                 for c in self.rows.values()
@@ -64,10 +63,19 @@ class InMemoryConnectionStore:
             ),
             key=lambda c: c.next_check_at,
         )
-        return [
-            self._claim(conn, run_id, now, lease_until)
-            for conn, run_id in zip(due, run_ids, strict=False)
-        ]
+        return found[:limit]
+
+    async def claim_all(
+        self, claims: list[tuple[Connection, str]], now: datetime, lease_until: datetime
+    ) -> list[Connection]:
+        claimed = []
+        for loaded, run_id in claims:
+            stored = self.rows.get(loaded.connection_id)
+            if stored is None or stored.version != loaded.version:
+                continue  # another writer came first
+            if stored.claimable(now):
+                claimed.append(self._claim(stored, run_id, now, lease_until))
+        return claimed
 
     async def running_by_supplier(self, now: datetime) -> dict[str, int]:
         counts: dict[str, int] = {}

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from pymongo import ReturnDocument
+from pymongo import ReturnDocument, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -54,25 +54,14 @@ class MongoConnectionStore:
 
     async def save(self, conn: Connection) -> bool:
         doc = to_doc(conn) | {"version": conn.version + 1}
-        guard: dict[str, Any] = {"_id": conn.connection_id, "version": conn.version}
-        if conn.version == 0:  # records written before versions were kept have none
-            guard = {
-                "_id": conn.connection_id,
-                "$or": [{"version": 0}, {"version": {"$exists": False}}],
-            }
-        result = await self._c.replace_one(guard, doc)
+        result = await self._c.replace_one(_as_loaded(conn), doc)
         return result.matched_count == 1
 
     async def claim_one(
         self, connection_id: str, now: datetime, lease_until: datetime, run_id: str
     ) -> Connection | None:
         doc = await self._c.find_one_and_update(
-            {
-                "_id": connection_id,
-                "status": {"$in": ACTIVE},
-                "next_check_at": {"$lte": now},
-                "$or": [{"run_id": None}, {"run_lease_until": {"$lt": now}}],
-            },
+            _claimable(now) | {"_id": connection_id},
             {
                 "$set": {"run_id": run_id, "run_lease_until": lease_until},
                 "$inc": {"version": 1},
@@ -81,33 +70,51 @@ class MongoConnectionStore:
         )
         return from_doc(doc)
 
-    async def claim_due(
+    async def due(
         self,
         now: datetime,
-        lease_until: datetime,
-        run_ids: list[str],
+        limit: int,
         exclude_suppliers: frozenset[str] = frozenset(),
     ) -> list[Connection]:
-        claimed = []
-        for run_id in run_ids:
-            doc = await self._c.find_one_and_update(
-                {
-                    "status": {"$in": ACTIVE},
-                    "next_check_at": {"$lte": now},
-                    "supplier_id": {"$nin": sorted(exclude_suppliers)},
-                    "$or": [{"run_id": None}, {"run_lease_until": {"$lt": now}}],
-                },
+        # The query form of Connection.claimable, served by (status, next_check_at).
+        cursor = (
+            self._c.find(_claimable(now, exclude_suppliers))
+            .sort([("next_check_at", 1)])
+            .limit(limit)
+        )
+        return [c for doc in await cursor.to_list(None) if (c := from_doc(doc))]
+
+    async def claim_all(
+        self, claims: list[tuple[Connection, str]], now: datetime, lease_until: datetime
+    ) -> list[Connection]:
+        if not claims:
+            return []
+        ops = [
+            UpdateOne(
+                {"$and": [_claimable(now), _as_loaded(conn)]},
                 {
                     "$set": {"run_id": run_id, "run_lease_until": lease_until},
                     "$inc": {"version": 1},
                 },
-                sort=[("next_check_at", 1)],
-                return_document=ReturnDocument.AFTER,
             )
-            if doc is None:
-                break
-            claimed.append(from_doc(doc))
-        return claimed
+            for conn, run_id in claims
+        ]
+        result = await self._c.bulk_write(ops, ordered=False)
+        if result.modified_count == len(claims):  # the usual case: no re-read
+            return [
+                conn.claim(run_id, now, lease_until).model_copy(
+                    update={"version": conn.version + 1}
+                )
+                for conn, run_id in claims
+            ]
+        run_ids = [run_id for _, run_id in claims]
+        cursor = self._c.find(
+            {
+                "_id": {"$in": [c.connection_id for c, _ in claims]},
+                "run_id": {"$in": run_ids},
+            }
+        )
+        return [c for doc in await cursor.to_list(None) if (c := from_doc(doc))]
 
     async def running_by_supplier(self, now: datetime) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -127,3 +134,25 @@ class MongoConnectionStore:
     async def expired_challenges(self, now: datetime) -> list[Connection]:
         cursor = self._c.find({"challenge.expires_at": {"$lt": now}})
         return [c for doc in await cursor.to_list(None) if (c := from_doc(doc))]
+
+
+def _claimable(now: datetime, exclude_suppliers: frozenset[str] = frozenset()) -> dict:
+    """Connection.claimable as a query: active, due, and no live run."""
+    query: dict[str, Any] = {
+        "status": {"$in": ACTIVE},
+        "next_check_at": {"$lte": now},
+        "$or": [{"run_id": None}, {"run_lease_until": {"$lt": now}}],
+    }
+    if exclude_suppliers:
+        query["supplier_id"] = {"$nin": sorted(exclude_suppliers)}
+    return query
+
+
+def _as_loaded(conn: Connection) -> dict:
+    """The stored connection, if still at the version it was loaded at."""
+    if conn.version == 0:  # records written before versions were kept have none
+        return {
+            "_id": conn.connection_id,
+            "$or": [{"version": 0}, {"version": {"$exists": False}}],
+        }
+    return {"_id": conn.connection_id, "version": conn.version}

@@ -69,15 +69,20 @@ class ConnectionStore(Protocol):
     ) -> Connection | None:
         """claim_due for one connection: active, due and not running."""
 
-    async def claim_due(
+    async def due(
         self,
         now: datetime,
-        lease_until: datetime,
-        run_ids: list[str],
+        limit: int,
         exclude_suppliers: frozenset[str] = frozenset(),
     ) -> list[Connection]:
-        """Atomically give due, unleased, active connections a run (one per run id),
-        skipping the excluded suppliers."""
+        """Up to `limit` claimable connections (`Connection.claimable`), the longest
+        due first, skipping the excluded suppliers: one indexed query."""
+
+    async def claim_all(
+        self, claims: list[tuple[Connection, str]], now: datetime, lease_until: datetime
+    ) -> list[Connection]:
+        """Give each connection, as it was loaded, its run id and lease, unless it
+        changed since or is no longer claimable: one bulk write. The claimed ones."""
 
     async def running_by_supplier(self, now: datetime) -> dict[str, int]:
         """Connections holding an unexpired run lease, per supplier."""

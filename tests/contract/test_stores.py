@@ -82,9 +82,14 @@ async def test_claim_due_gives_each_connection_one_run(stores):
     await store.create(conn("broken", status=ConnectionStatus.DISRUPTED))
     await store.create(conn("busy", run_id="r0", run_lease_until=NOW + timedelta(1)))
     lease = NOW + timedelta(minutes=30)
-    claimed = await store.claim_due(NOW, lease, ["r1", "r2", "r3"])
+    due = await store.due(NOW, 3)
+    assert [c.connection_id for c in due] == ["due"]
+    claimed = await store.claim_all([(due[0], "r1")], NOW, lease)
     assert [(c.connection_id, c.run_id) for c in claimed] == [("due", "r1")]
-    assert await store.claim_due(NOW, lease, ["r4"]) == []
+    assert claimed == [await store.get("due")]
+    assert await store.due(NOW, 3) == []
+    # Claimed meanwhile (another scheduler, a fetch now): not claimed twice.
+    assert await store.claim_all([(due[0], "r4")], NOW, lease) == []
     assert (await store.get("due")).run_lease_until == lease
 
 
@@ -206,7 +211,10 @@ async def test_claims_skip_excluded_suppliers_and_running_runs_are_counted(store
     await store.create(conn("a"))
     await store.create(conn("b", supplier_id="other"))
     lease = NOW + timedelta(minutes=30)
-    claimed = await store.claim_due(NOW, lease, ["r1", "r2"], frozenset({"other"}))
+    due = await store.due(NOW, 2, frozenset({"other"}))
+    claimed = await store.claim_all(
+        [(c, f"r{i}") for i, c in enumerate(due, 1)], NOW, lease
+    )
     assert [c.connection_id for c in claimed] == ["a"]
     assert await store.running_by_supplier(NOW) == {"northwind-energy": 1}
     assert await store.count_active("northwind-energy") == 1

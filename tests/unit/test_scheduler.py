@@ -8,6 +8,7 @@ from agents.schedule_policy import (
     fetch_due_for,
     new_connection,
     next_check_at,
+    pick_claims,
 )
 from agents.scheduler import SchedulerHandler
 from schemas.records import ConnectionStatus, FetchReason, FetchSchedule
@@ -138,3 +139,27 @@ async def test_tick_skips_paused_suppliers():
     await suppliers.resume("northwind-energy")
     out = await drain(handler(store, suppliers=suppliers).on_tick())
     assert [o.event.connection_id for o in out] == ["a"]
+
+
+async def test_tick_claims_every_due_connection_in_batches_up_to_max_running():
+    store = InMemoryConnectionStore()
+    await _due_connections(store, [f"c{i}" for i in range(12)])
+    small = SchedulePolicy(lease_seconds=600, claim_batch=5, max_running=10)
+    tick = SchedulerHandler(
+        store, small, InMemorySupplierStore(), lambda _: 100, clock=lambda: NOW
+    )
+    out = await drain(tick.on_tick())
+    assert len(out) == 10  # two full batches and part of a third, then the cap
+    assert len({o.event.correlation_id for o in out}) == 10  # one run id each
+    assert len(await drain(tick.on_tick())) == 0  # ten running: no room
+
+
+def test_picks_keep_each_supplier_within_its_free_sessions():
+    due = [
+        new_connection(created(connection_id=c, supplier_id=s), NOW, POLICY)
+        for c, s in [("a1", "a"), ("a2", "a"), ("b1", "b"), ("a3", "a"), ("b2", "b")]
+    ]
+    running = {"a": 1}
+    picked = pick_claims(due, running, lambda s: {"a": 2, "b": 5}[s])
+    assert [c.connection_id for c in picked] == ["a1", "b1", "b2"]
+    assert running == {"a": 2, "b": 2}
