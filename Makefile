@@ -62,6 +62,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.poison_matrix
 	$(BIN)/python -m bench.worker_stop
 	$(BIN)/python -m bench.db_outage
+	$(BIN)/python -m bench.scale
 
 clean:
 	rm -rf $(VENV) .billhound .pytest_cache

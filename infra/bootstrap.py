@@ -122,7 +122,7 @@ def stage_handlers(settings: Settings) -> dict[str, object]:
     files, inbox_items = GridFsFileStore(db), MongoInboxStore(db)
     schedule = schedule_policy(settings)
     keys = KeyRing.load(settings.vault_keys_dir)
-    catalog = Catalog.load(settings.portal_urls)
+    catalog = Catalog.load(settings.portal_urls, extra=settings.catalog_files)
     directory = CatalogDirectory(catalog)
     portals = CatalogPortalFactory(catalog, settings.portal_timeout_seconds)
     suppliers = MongoSupplierStore(db)
@@ -257,7 +257,7 @@ async def build_web(settings: Settings) -> tuple[WebServices, list]:
     if not public_key:  # local runs: the public half of the fetchers' key
         public_key = KeyRing.load(settings.vault_keys_dir).public_key_b64()
     sealer = PublicKeySealer(public_key)
-    catalog = Catalog.load(settings.portal_urls)
+    catalog = Catalog.load(settings.portal_urls, extra=settings.catalog_files)
     portals = CatalogPortalFactory(catalog, settings.portal_timeout_seconds)
     logins = Logins(
         CatalogDirectory(catalog),

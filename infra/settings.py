@@ -64,6 +64,8 @@ class Settings(BaseSettings):
 
     # Portals: "supplier/variant" -> base URL overrides of the catalog (local, staging).
     portal_urls: dict[str, str] = Field(default_factory=dict)
+    # Catalog files of an operator's own suppliers, read after the built-in catalog.
+    catalog_files: list[Path] = Field(default_factory=list)
     portal_timeout_seconds: float = 30.0
     challenge_ttl_seconds: float | None = Field(
         None, gt=0, description="Cap on how long a sent code is waited for"

@@ -93,9 +93,20 @@ class Catalog:
         self._urls = urls or {}
 
     @classmethod
-    def load(cls, urls: dict[str, str] | None = None, path: Path = CATALOG_FILE):
-        data = json.loads(path.read_text())
-        return cls([Supplier.model_validate(s) for s in data["suppliers"]], urls)
+    def load(
+        cls,
+        urls: dict[str, str] | None = None,
+        path: Path = CATALOG_FILE,
+        extra: list[Path] | tuple[Path, ...] = (),
+    ):
+        """The catalog file, then each extra file (an operator's own suppliers); an
+        extra entry with a known id replaces the entry before it."""
+        suppliers: dict[str, Supplier] = {}
+        for file in (path, *extra):
+            for raw in json.loads(Path(file).read_text())["suppliers"]:
+                supplier = Supplier.model_validate(raw)
+                suppliers[supplier.id] = supplier
+        return cls(list(suppliers.values()), urls)
 
     def all(self) -> list[Supplier]:
         return sorted(self._by_id.values(), key=lambda s: s.name)

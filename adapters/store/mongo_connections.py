@@ -15,7 +15,13 @@ from schemas.records import ConnectionStatus
 # Connection.active and .claimable in query form: the same statuses, as stored.
 ACTIVE = sorted(status.value for status in ACTIVE_STATUSES)
 # BSON has datetimes but no dates: keep these as real datetimes so queries compare them.
-DATETIME_FIELDS = ("created_at", "next_check_at", "run_lease_until", "last_fetch_at")
+DATETIME_FIELDS = (
+    "created_at",
+    "next_check_at",
+    "run_lease_until",
+    "last_fetch_at",
+    "announced_at",
+)
 
 
 def to_doc(conn: Connection) -> dict[str, Any]:
@@ -90,8 +96,11 @@ class MongoConnectionStore:
         if not claims:
             return []
         ops = [
+            # Unchanged since `due` found it claimable means still claimable (time
+            # only makes it more due): the version is the whole guard, and a plain
+            # lookup by id, which every MongoDB-protocol server serves fast.
             UpdateOne(
-                {"$and": [_claimable(now), _as_loaded(conn)]},
+                _as_loaded(conn),
                 {
                     "$set": {"run_id": run_id, "run_lease_until": lease_until},
                     "$inc": {"version": 1},
@@ -151,8 +160,5 @@ def _claimable(now: datetime, exclude_suppliers: frozenset[str] = frozenset()) -
 def _as_loaded(conn: Connection) -> dict:
     """The stored connection, if still at the version it was loaded at."""
     if conn.version == 0:  # records written before versions were kept have none
-        return {
-            "_id": conn.connection_id,
-            "$or": [{"version": 0}, {"version": {"$exists": False}}],
-        }
+        return {"_id": conn.connection_id, "version": {"$in": [0, None]}}
     return {"_id": conn.connection_id, "version": conn.version}

@@ -30,8 +30,8 @@ async def start_portal(spec: PortalSpec, port: int = 0) -> RunningPortal:
     return RunningPortal(spec, f"http://127.0.0.1:{bound}", runner)
 
 
-async def start_all() -> list[RunningPortal]:
-    return [await start_portal(spec) for spec in load_specs()]
+async def start_all(specs: list[PortalSpec] | None = None) -> list[RunningPortal]:
+    return [await start_portal(spec) for spec in specs or load_specs()]
 
 
 async def stop_all(portals: list[RunningPortal]) -> None:
@@ -43,16 +43,16 @@ class PortalThread:
     """Demo portals on their own loop in a thread: they answer even while the caller's
     loop is busy or idle (pytest runs sync tests between async ones)."""
 
-    def __init__(self) -> None:
+    def __init__(self, specs: list[PortalSpec] | None = None) -> None:
+        self.specs = specs  # None: every portal of portals.json
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self.portals: list[RunningPortal] = []
 
     def start(self) -> "PortalThread":
         self._thread.start()
-        self.portals = asyncio.run_coroutine_threadsafe(start_all(), self._loop).result(
-            30
-        )
+        starting = asyncio.run_coroutine_threadsafe(start_all(self.specs), self._loop)
+        self.portals = starting.result(30)
         return self
 
     def stop(self) -> None:

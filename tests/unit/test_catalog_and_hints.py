@@ -80,6 +80,30 @@ def test_portal_addresses_come_from_the_catalog_or_an_operator_override():
         catalog.base_url("rainforest", "fr")
 
 
+def test_an_operators_catalog_file_adds_and_replaces_suppliers(tmp_path):
+    import json
+
+    from adapters.portals.catalog import CATALOG_FILE
+
+    built_in = json.loads(CATALOG_FILE.read_text())["suppliers"]
+    northwind = next(s for s in built_in if s["id"] == "northwind-energy")
+    own = tmp_path / "ours.json"
+    own.write_text(
+        json.dumps(
+            {
+                "suppliers": [
+                    northwind | {"id": "our-energy", "name": "Our Energy"},
+                    northwind | {"limits": {"max_sessions": 9}},
+                ]
+            }
+        )
+    )
+    catalog = Catalog.load(extra=[own])
+    assert catalog.supplier("our-energy").name == "Our Energy"
+    assert catalog.supplier("northwind-energy").limits.max_sessions == 9
+    assert len(catalog.all()) == len(built_in) + 1
+
+
 @pytest.mark.parametrize(
     ("text", "comma", "value"),
     [

@@ -1,0 +1,328 @@
+"""Fetch at scale on the embedded stack: one worker against a demo portal whose every
+request takes LATENCY seconds, with thousands of small accounts.
+
+Run: python -m bench.scale [--connections 600] [--latency 0.5] [--stored 100000]
+(about 5 minutes). Prints, from one run: connections per second for one worker; the
+peak runs and portal requests in flight; the ideal for that concurrency and latency,
+and the ratio to it; the first document of a new connection while scheduled runs
+fill the worker; the scheduler's tick with --stored connections of which 1% are due;
+the worker's RSS over the run."""
+
+import argparse
+import asyncio
+import json
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import aiohttp
+from pymongo import AsyncMongoClient
+
+from adapters.portals.catalog import CATALOG_FILE
+from adapters.store.memory import InMemorySupplierStore
+from adapters.store.mongo_connections import MongoConnectionStore, to_doc
+from adapters.vault.sealing import KeyRing
+from agents.schedule_policy import SchedulePolicy, new_connection
+from agents.scheduler import SchedulerHandler
+from infra.demo import connection_event
+from infra.demo_portal.data import Account, load_specs
+from infra.demo_portal.server import PortalThread
+from infra.local.mail import MailCatcher
+from infra.local.own_worker import OwnWorker
+from infra.local.services import start_broker, start_mongo
+
+SUPPLIER = "scale-energy"
+CONCURRENCY = 200
+COLLECT_FROM = date(2025, 10, 1)  # two documents per account
+
+
+def scale_portal(accounts: int):
+    """Northwind's portal, with `accounts` small accounts."""
+    base = next(s for s in load_specs() if s.key == "northwind-energy/default")
+    return base.model_copy(
+        update={
+            "supplier_id": SUPPLIER,
+            "name": "Scale Energy",
+            "accounts": [
+                Account(
+                    username=f"acct-{i:05d}",
+                    password="Scale-Pass-1",
+                    customer=f"Customer {i}",
+                    first_month="2025-10",
+                    months=2,
+                    currency="GBP",
+                )
+                for i in range(accounts)
+            ],
+        }
+    )
+
+
+def scale_catalog(path: Path) -> None:
+    """Northwind's entry as another supplier whose politeness limits are high enough
+    that the worker, not the supplier, is what is measured."""
+    suppliers = json.loads(CATALOG_FILE.read_text())["suppliers"]
+    entry = next(s for s in suppliers if s["id"] == "northwind-energy")
+    entry = entry | {
+        "id": SUPPLIER,
+        "name": "Scale Energy",
+        "aliases": [],
+        "limits": {"max_sessions": 10_000, "requests_per_second": 10_000},
+    }
+    path.write_text(json.dumps({"suppliers": [entry]}))
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def health(port: int) -> dict:
+    url = f"http://127.0.0.1:{port}/healthz"
+    async with aiohttp.ClientSession() as http, http.get(url) as resp:
+        return await resp.json()
+
+
+async def portal(url: str, method: str, path: str, body=None) -> dict:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.request(method, url + path, json=body) as resp,
+    ):
+        return await resp.json()
+
+
+async def wait_until(predicate, timeout: float, every: float = 0.5):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := await predicate():
+            return result
+        await asyncio.sleep(every)
+    return None
+
+
+async def throughput(own: OwnWorker, spec, url, keys, n: int, latency: float) -> dict:
+    """n first fetches at once: connections per second, and what was in flight."""
+    db = AsyncMongoClient(own.mongodb_uri)["billhound"]
+    await portal(url, "POST", "/_demo/behaviour", {"slow_seconds": latency})
+    events = [
+        connection_event(
+            spec,
+            account,
+            keys.public_key_b64(),
+            tenant_id="scale",
+            connection_id=f"conn-{i:05d}",
+            collect_from=COLLECT_FROM,
+        )
+        for i, account in enumerate(spec.accounts[:n])
+    ]
+    rss, started = [], time.monotonic()
+    for event in events:
+        await own.publish("connection-created", event.to_bytes(), event.connection_id)
+
+    async def all_fetched():
+        rss.append(rss_mib(own.worker.proc.pid))
+        done = await db["connections"].count_documents({"last_fetch_at": {"$ne": None}})
+        return done >= n
+
+    assert await wait_until(all_fetched, timeout=900), "the first fetches did not end"
+    elapsed = time.monotonic() - started
+    stats = await portal(url, "GET", "/_demo/stats")
+    runs = (await health(own.health_port))["stages"]["fetcher"]["runs"]
+    requests = sum(stats["requests"].values())
+    per_run = requests / n
+    ideal = min(CONCURRENCY, n) / (per_run * latency)
+    return {
+        "connections": n,
+        "seconds": elapsed,
+        "per_second": n / elapsed,
+        "requests_per_run": per_run,
+        "ideal_per_second": ideal,
+        "ratio": n / elapsed / ideal,
+        "peak_runs": runs["peak"],
+        "peak_requests_in_flight": stats["peak_in_flight"],
+        "rss_mib": (min(rss), max(rss)),
+    }
+
+
+async def first_document_under_load(own: OwnWorker, spec, keys, n: int) -> dict:
+    """All n connections due again (scheduled re-checks fill the worker), then a new
+    connection: how long until its first document is in the inbox."""
+    db = AsyncMongoClient(own.mongodb_uri)["billhound"]
+    await db["connections"].update_many(
+        {}, {"$set": {"next_check_at": datetime.now(UTC)}}
+    )
+
+    async def loaded():
+        runs = (await health(own.health_port))["stages"]["fetcher"]["runs"]
+        return runs if runs["running"] >= min(CONCURRENCY, n) else None
+
+    runs = await wait_until(loaded, timeout=60, every=0.2)
+    event = connection_event(
+        spec,
+        spec.accounts[-1],
+        keys.public_key_b64(),
+        tenant_id="scale-new",
+        connection_id="conn-new",
+        collect_from=COLLECT_FROM,
+    )
+    started = time.monotonic()
+    await own.publish("connection-created", event.to_bytes(), event.connection_id)
+
+    async def fetched():
+        doc = await db["connections"].find_one({"_id": "conn-new"})
+        return doc is not None and doc.get("last_fetch_at") is not None
+
+    async def arrived():
+        return await db["inbox"].count_documents({"connection_id": "conn-new"})
+
+    await wait_until(fetched, timeout=120, every=0.05)
+    run_ended = time.monotonic() - started
+    await wait_until(arrived, timeout=300, every=0.05)
+    return {
+        "run_ended": run_ended,
+        "seconds": time.monotonic() - started,
+        "running_then": (runs or {}).get("running"),
+        "waiting_then": (runs or {}).get("waiting"),
+    }
+
+
+async def scheduler_tick(home: Path, stored: int) -> dict:
+    """The scheduler's tick against `stored` connections of which 1% are due, on a
+    database of its own that nothing else is using."""
+    mongo, uri = start_mongo(home / "tick-db", home / "tick-db.log")
+    try:
+        return await _tick(uri, stored)
+    finally:
+        mongo.stop()
+
+
+async def _tick(uri: str, stored: int) -> dict:
+    db = AsyncMongoClient(uri, tz_aware=True)["scale_tick"]
+    await db["connections"].create_index([("status", 1), ("next_check_at", 1)])
+    now = datetime.now(UTC)
+    template = new_connection(
+        connection_event(
+            scale_portal(1),
+            scale_portal(1).accounts[0],
+            KeyRing.load(Path(tempfile.gettempdir()) / "scale-keys").public_key_b64(),
+            tenant_id="tick",
+            connection_id="template",
+            collect_from=COLLECT_FROM,
+        ),
+        now,
+        SchedulePolicy(),
+    ).model_copy(update={"run_id": None, "run_lease_until": None})
+    due_every = 100
+    for start in range(0, stored, 5000):
+        docs = []
+        for i in range(start, min(stored, start + 5000)):
+            later = (
+                timedelta(days=1 + i % 7) if i % due_every else -timedelta(minutes=1)
+            )
+            conn = template.model_copy(
+                update={
+                    "connection_id": f"tick-{i:06d}",
+                    "next_check_at": now + later,
+                    "last_fetch_at": now - timedelta(days=7),
+                }
+            )
+            docs.append(to_doc(conn))
+        await db["connections"].insert_many(docs)
+    policy = SchedulePolicy(max_running=stored)  # measure the claims, not the cap
+    scheduler = SchedulerHandler(
+        MongoConnectionStore(db), policy, InMemorySupplierStore(), lambda _: 10**6
+    )
+    started = time.monotonic()
+    claimed = [o async for o in scheduler.on_tick()]
+    busy = time.monotonic() - started
+    started = time.monotonic()
+    again = [o async for o in scheduler.on_tick()]  # nothing due any more
+    idle = time.monotonic() - started
+    return {
+        "stored": stored,
+        "due": stored // due_every,
+        "claimed": len(claimed),
+        "tick_seconds": busy,
+        "claims_per_second": len(claimed) / busy if busy else 0.0,
+        "idle_tick_seconds": idle,
+        "claimed_again": len(again),
+    }
+
+
+async def main(connections: int, latency: float, stored: int) -> None:
+    home = Path(tempfile.mkdtemp(prefix="billhound-scale-"))
+    broker, bootstrap = start_broker(home / "broker.log")
+    mail = MailCatcher().start()
+    KeyRing.create(home / "keys")
+    keys = KeyRing.load(home / "keys")
+    KeyRing.create(Path(tempfile.gettempdir()) / "scale-keys")
+    spec = scale_portal(connections + 1)
+    portals = PortalThread([spec]).start()
+    catalog = home / "catalog.json"
+    scale_catalog(catalog)
+    url = portals.urls[spec.key]
+    own = OwnWorker(
+        {
+            "kafka_bootstrap": bootstrap,
+            "mongodb_database": "billhound",
+            "smtp_host": "127.0.0.1",
+            "smtp_port": str(mail.port),
+            "vault_keys_dir": str(home / "keys"),
+            "portal_urls": json.dumps({spec.key: url}),
+            "catalog_files": json.dumps([str(catalog)]),
+            "scheduler_tick_seconds": "1",
+            "fetch_concurrency": str(CONCURRENCY),
+            "scheduler_max_running": str(10 * CONCURRENCY),
+        },
+        home,
+    )
+    try:
+        own.start()
+        load = await throughput(own, spec, url, keys, connections, latency)
+        first = await first_document_under_load(own, spec, keys, connections)
+    finally:
+        own.stop()
+        portals.stop()
+        mail.stop()
+        broker.stop()
+    tick = await scheduler_tick(home, stored)
+    print(f"fetch at scale: {connections} connections, {latency:.1f} s a request")
+    print(
+        f"  one worker: {load['per_second']:.1f} connections/s "
+        f"({load['seconds']:.0f} s for {connections}); "
+        f"ideal at concurrency {CONCURRENCY}: {load['ideal_per_second']:.1f}/s "
+        f"({load['requests_per_run']:.1f} requests a run); "
+        f"ratio {load['ratio']:.0%}"
+    )
+    print(
+        f"  in flight: {load['peak_runs']} runs, "
+        f"{load['peak_requests_in_flight']} portal requests at the peak"
+    )
+    print(
+        f"  a new connection under load ({first['running_then']} scheduled runs "
+        f"running, {first['waiting_then']} waiting): its run ended after "
+        f"{first['run_ended']:.2f} s, its first document was in the inbox after "
+        f"{first['seconds']:.2f} s"
+    )
+    print(
+        f"  scheduler tick, {tick['stored']:,} stored, {tick['due']:,} due: "
+        f"{tick['tick_seconds'] * 1000:.0f} ms for {tick['claimed']} claims "
+        f"({tick['claims_per_second']:.0f} claims/s); "
+        f"a tick with none due: {tick['idle_tick_seconds'] * 1000:.0f} ms"
+    )
+    print(
+        f"  worker RSS: {load['rss_mib'][0]:.0f} to {load['rss_mib'][1]:.0f} MiB "
+        "over the first fetches"
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--connections", type=int, default=600)
+    parser.add_argument("--latency", type=float, default=0.5)
+    parser.add_argument("--stored", type=int, default=100_000)
+    args = parser.parse_args()
+    asyncio.run(main(args.connections, args.latency, args.stored))
