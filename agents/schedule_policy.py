@@ -1,11 +1,14 @@
 """When connections are fetched (pure): the schedule policy, a new connection's first
-run, the window and reason of a run, the next check with its jitter, and which
-suppliers are full. The scheduler and the fetcher both decide with these."""
+run, the window and reason of a run, the next check at the connection's own phase of
+its interval, and which suppliers are full. The scheduler and the fetcher both
+decide with these."""
 
+import hashlib
+import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from schemas.connection import Connection
 from schemas.events import ConnectionCreated, FetchDue
@@ -15,7 +18,7 @@ from schemas.records import FetchReason
 @dataclass(frozen=True)
 class SchedulePolicy:
     lease_seconds: float = 60.0  # a run's hold on its connection, renewed as it goes
-    jitter_fraction: float = 0.1  # spread re-checks over +0..10% of the interval
+    jitter_fraction: float = 0.0  # on top of each connection's phase, if wanted
     lookback_days: int = 14  # re-list this far behind the bookmark for late documents
     claim_batch: int = 500  # connections per query and bulk claim
     # Runs in flight across all workers the scheduler keeps fed: the fetchers'
@@ -64,12 +67,27 @@ def fetch_due_for(conn: Connection, run_id: str, policy: SchedulePolicy) -> Fetc
     )
 
 
+def phase_of(connection_id: str) -> float:
+    """The connection's own place in every re-check cycle, in [0, 1): a hash of its
+    id, so the connections of any one moment, or of one supplier, spread evenly."""
+    digest = hashlib.sha256(connection_id.encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
 def next_check_at(
     conn: Connection, now: datetime, policy: SchedulePolicy, unit: float
 ) -> datetime:
-    """When to look again after a successful run; unit in [0, 1) draws the jitter."""
-    interval = timedelta(hours=conn.schedule.interval_hours)
-    return now + interval * (1 + policy.jitter_fraction * unit)
+    """When to look again after a run: the connection's next slot (its phase of the
+    interval, counted from the epoch) at least half an interval from now, plus a
+    little jitter (unit in [0, 1)). A thousand connections made on one Monday are
+    re-checked evenly over the week, not all the next Monday; once settled, each
+    is checked every interval at its own time."""
+    period = conn.schedule.interval_hours * 3600
+    earliest = now.timestamp() + period / 2
+    phase = phase_of(conn.connection_id)
+    slot = (math.ceil(earliest / period - phase) + phase) * period
+    jitter = period * policy.jitter_fraction * unit
+    return datetime.fromtimestamp(slot + jitter, UTC)
 
 
 def full_suppliers(

@@ -82,7 +82,7 @@ class Settings(BaseSettings):
     scheduler_max_running: int = Field(
         800, ge=1, description="Runs in flight, all workers: concurrency x workers"
     )
-    schedule_jitter_fraction: float = Field(0.1, ge=0)
+    schedule_jitter_fraction: float = Field(0.0, ge=0)
     lookback_days: int = Field(14, ge=0)
     fetch_retry_base_seconds: float = 60.0
     fetch_retry_cap_seconds: float = 6 * 3600.0

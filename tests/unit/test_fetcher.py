@@ -30,7 +30,7 @@ from agents.fetch_policy import (
     should_pause_supplier,
 )
 from agents.fetcher import FetcherHandler
-from agents.schedule_policy import SchedulePolicy
+from agents.schedule_policy import SchedulePolicy, next_check_at
 from agents.scheduler import SchedulerHandler
 from schemas.errors import ErrorCode
 from schemas.events import ChallengeAnswered
@@ -174,7 +174,9 @@ async def test_documents_since_collect_from_are_found_and_the_bookmark_moves():
     conn = store.rows["c1"]
     assert conn.bookmark == date(2025, 3, 5) and conn.run_id is None
     assert conn.status is ConnectionStatus.CONNECTED and conn.documents_found == 2
-    assert conn.next_check_at == NOW + timedelta(days=7)
+    # Next at the connection's own phase of the week, at least half a week away.
+    assert conn.next_check_at == next_check_at(conn, NOW, SchedulePolicy(), 0.0)
+    assert NOW + timedelta(days=3.5) <= conn.next_check_at < NOW + timedelta(days=10.5)
     assert [
         o.event.new_status for o in out if o.topic == "connection-status-changed"
     ] == [ConnectionStatus.CONNECTED]

@@ -96,14 +96,37 @@ def test_scheduled_fetch_looks_back_from_the_bookmark_but_not_before_collect_fro
     assert fetch_due_for(retry, "run", POLICY).attempt == 3
 
 
-def test_next_check_is_the_interval_plus_bounded_jitter():
-    conn = new_connection(
+def test_each_connection_is_checked_every_interval_at_its_own_phase():
+    daily = new_connection(
         created(schedule=FetchSchedule(interval_hours=24)), NOW, POLICY
     )
-    assert next_check_at(conn, NOW, POLICY, 0.0) == NOW + timedelta(hours=24)
-    assert next_check_at(conn, NOW, POLICY, 0.999) < NOW + timedelta(hours=24 * 1.1)
-    weekly = new_connection(created(), NOW, POLICY)
-    assert next_check_at(weekly, NOW, POLICY, 0.0) == NOW + timedelta(days=7)
+    first = next_check_at(daily, NOW, POLICY, 0.0)
+    assert NOW + timedelta(hours=12) <= first < NOW + timedelta(hours=36)
+    # Checked at its slot, it is next due exactly one interval later.
+    assert next_check_at(daily, first, POLICY, 0.0) == first + timedelta(hours=24)
+    late = first + timedelta(minutes=20)  # a run that started or took a while
+    assert next_check_at(daily, late, POLICY, 0.0) == first + timedelta(hours=24)
+    jittered = next_check_at(daily, first, POLICY, 0.999)
+    assert first + timedelta(hours=24) <= jittered < first + timedelta(hours=24 * 1.1)
+
+
+def test_connections_made_together_are_rechecked_evenly_over_the_week():
+    """No Monday-morning cliff: 7,000 connections made in one minute spread over the
+    seven days that follow, and so do the connections of each supplier."""
+    per_day: dict[tuple[str, int], int] = {}
+    for i in range(7000):
+        supplier = ("a", "b")[i % 2]
+        conn = new_connection(
+            created(connection_id=f"c{i}", supplier_id=supplier), NOW, POLICY
+        )
+        made = NOW + timedelta(seconds=i % 60)
+        at = next_check_at(conn, made, POLICY, 0.0)
+        day = int((at - (made + timedelta(days=3.5))).total_seconds() // 86400)
+        assert 0 <= day < 7
+        per_day[supplier, day] = per_day.get((supplier, day), 0) + 1
+    # 3,500 per supplier over 7 days: 500 a day, within 15%.
+    assert all(425 <= n <= 575 for n in per_day.values()), per_day
+    assert len(per_day) == 14
 
 
 async def _due_connections(store, ids, supplier="northwind-energy"):
