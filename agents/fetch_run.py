@@ -5,8 +5,11 @@ close the run (finish, fail, or wait for a code the portal sent)."""
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import aclosing
 from datetime import timedelta
+from itertools import islice
 
 from adapters.portals.protocol import (
     CodeSent,
@@ -105,17 +108,15 @@ class FetchRun:
                 refs, failure = await _listed(portal, since)
                 ids = [r.supplier_document_id for r in refs]
                 known = await self.deps.documents.known_ids(conn.connection_id, ids)
-                for ref in sorted(refs, key=lambda r: r.metadata.issued_on):
-                    if ref.supplier_document_id not in known:
-                        try:
-                            data = await portal.download(ref)
-                        except PortalError as err:
-                            failure = failure or err
-                            break  # what was downloaded is still published
+                new = [r for r in refs if r.supplier_document_id not in known]
+                new.sort(key=lambda r: r.metadata.issued_on)  # oldest first
+                width = self.deps.directory.parallel_downloads(conn.supplier_id)
+                async with aclosing(_downloads(portal, new, width)) as downloads:
+                    async for ref, data in downloads:
                         yield await self._found(ref, data)
                         found += 1
-                    issued = ref.metadata.issued_on
-                    newest = issued if newest is None or issued > newest else newest
+                dates = [r.metadata.issued_on for r in refs]
+                newest = max([*dates, *([newest] if newest else [])], default=None)
                 session = self.deps.vault.seal_data(portal.export_state())
         except PortalError as err:
             failure = failure or err
@@ -237,6 +238,31 @@ async def _listed(portal, since) -> tuple[list[DocumentRef], PortalError | None]
     except PortalError as err:
         return refs, err
     return refs, None
+
+
+async def _downloads(portal, refs: list[DocumentRef], width: int):
+    """(ref, bytes) in the order of refs, with up to `width` downloads in flight.
+    A failed download raises once the ones before it have been handed on, so what
+    was downloaded is still published; those after it are cancelled."""
+    queue = iter(refs)
+    pending: deque = deque()
+
+    def start(ref: DocumentRef) -> None:
+        pending.append((ref, asyncio.ensure_future(portal.download(ref))))
+
+    for ref in islice(queue, width):
+        start(ref)
+    try:
+        while pending:
+            ref, task = pending.popleft()
+            data = await task
+            if (following := next(queue, None)) is not None:
+                start(following)
+            yield ref, data
+    finally:
+        for _, task in pending:
+            task.cancel()
+        await asyncio.gather(*(task for _, task in pending), return_exceptions=True)
 
 
 def run_ids(due: FetchDue) -> tuple[str, str]:

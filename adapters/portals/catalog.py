@@ -43,6 +43,9 @@ class Variant(Frozen):
 class Limits(Frozen):
     max_sessions: int = Field(2, ge=1, description="Concurrent fetches, all workers")
     requests_per_second: float = Field(4.0, gt=0)
+    parallel_downloads: int = Field(
+        2, ge=1, description="Downloads in flight within one fetch run"
+    )
 
 
 class Supplier(Frozen):

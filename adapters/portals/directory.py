@@ -59,6 +59,12 @@ class CatalogDirectory:
             supplier, err, credentials, variant=variant, worked_before=worked_before
         )
 
+    def parallel_downloads(self, supplier_id: str) -> int:
+        try:
+            return self.catalog.supplier(supplier_id).limits.parallel_downloads
+        except LookupError:
+            return 1
+
     def session_limit(self, supplier_id: str) -> int:
         try:
             return self.catalog.supplier(supplier_id).limits.max_sessions

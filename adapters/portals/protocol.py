@@ -196,6 +196,9 @@ class SupplierDirectory(Protocol):
     def session_limit(self, supplier_id: str) -> int:
         """Sessions of this supplier that may be open at once."""
 
+    def parallel_downloads(self, supplier_id: str) -> int:
+        """Downloads one run of this supplier may have in flight at once."""
+
     def remedy(
         self,
         supplier_id: str,

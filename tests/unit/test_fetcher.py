@@ -1,6 +1,7 @@
 """Fetcher decisions with in-memory stores and a scripted portal (the real portal is
 exercised end to end in tests/e2e)."""
 
+import asyncio
 import json
 from contextlib import asynccontextmanager
 from datetime import date, timedelta
@@ -365,3 +366,45 @@ def test_backoff_doubles_is_capped_and_never_undercuts_retry_after():
 def test_portal_unavailable_carries_no_secret():
     err = PortalUnavailable("cannot reach portal: ClientConnectorError")
     assert err.code is ErrorCode.PORTAL_UNAVAILABLE and err.retry_after is None
+
+
+class SlowPortal(ScriptedPortal):
+    """Downloads that take a moment, one of them failing, counting those in flight."""
+
+    def __init__(self, refs, broken=None):
+        super().__init__(refs)
+        self.broken, self.in_flight, self.peak = broken, 0, 0
+
+    async def download(self, r):
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
+        try:
+            await asyncio.sleep(0.01 * (5 - int(r.supplier_document_id[1:]) % 5))
+            if r.supplier_document_id == self.broken:
+                raise PortalUnavailable("the download broke off")
+            return await super().download(r)
+        finally:
+            self.in_flight -= 1
+
+
+async def test_downloads_go_on_side_by_side_and_are_handed_on_in_order():
+    refs = [ref(n, date(2025, 1, n)) for n in range(1, 10)]
+    portal = SlowPortal(reversed(refs))
+    store, fetcher, due = await setup(portal)
+    out = await drain(fetcher.on_fetch_due(due))
+    found = [o.event.supplier_document_id for o in out if o.topic == "document-found"]
+    assert found == [f"d{n}" for n in range(1, 10)]  # oldest first, as listed
+    width = DIRECTORY.parallel_downloads("northwind-energy")
+    assert 1 < portal.peak <= width
+    assert store.rows["c1"].bookmark == date(2025, 1, 9)
+
+
+async def test_a_failed_download_keeps_what_came_before_it_and_the_bookmark():
+    refs = [ref(n, date(2025, 1, n)) for n in range(1, 10)]
+    portal = SlowPortal(refs, broken="d4")
+    store, fetcher, due = await setup(portal)
+    out = await drain(fetcher.on_fetch_due(due))
+    found = [o.event.supplier_document_id for o in out if o.topic == "document-found"]
+    assert found == ["d1", "d2", "d3"]
+    conn = store.rows["c1"]
+    assert conn.bookmark is None and conn.last_error == "portal_unavailable"
