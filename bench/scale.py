@@ -11,6 +11,7 @@ the worker's RSS over the run."""
 import argparse
 import asyncio
 import json
+import os
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -73,6 +74,12 @@ def scale_catalog(path: Path) -> None:
     path.write_text(json.dumps({"suppliers": [entry]}))
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -118,6 +125,8 @@ async def throughput(own: OwnWorker, spec, url, keys, n: int, latency: float) ->
         )
         for i, account in enumerate(spec.accounts[:n])
     ]
+    worker, database = own.worker.proc.pid, own.mongo.proc.pid
+    cpu = (cpu_seconds(worker), cpu_seconds(database))
     rss, started = [], time.monotonic()
     for event in events:
         await own.publish("connection-created", event.to_bytes(), event.connection_id)
@@ -129,6 +138,10 @@ async def throughput(own: OwnWorker, spec, url, keys, n: int, latency: float) ->
 
     assert await wait_until(all_fetched, timeout=900), "the first fetches did not end"
     elapsed = time.monotonic() - started
+    busy = (
+        (cpu_seconds(worker) - cpu[0]) / elapsed,
+        (cpu_seconds(database) - cpu[1]) / elapsed,
+    )
     stats = await portal(url, "GET", "/_demo/stats")
     runs = (await health(own.health_port))["stages"]["fetcher"]["runs"]
     requests = sum(stats["requests"].values())
@@ -144,6 +157,8 @@ async def throughput(own: OwnWorker, spec, url, keys, n: int, latency: float) ->
         "peak_runs": runs["peak"],
         "peak_requests_in_flight": stats["peak_in_flight"],
         "rss_mib": (min(rss), max(rss)),
+        "worker_busy": busy[0],
+        "database_busy": busy[1],
     }
 
 
@@ -300,6 +315,10 @@ async def main(connections: int, latency: float, stored: int) -> None:
     print(
         f"  in flight: {load['peak_runs']} runs, "
         f"{load['peak_requests_in_flight']} portal requests at the peak"
+    )
+    print(
+        f"  CPU while fetching: worker {load['worker_busy']:.0%} of a core, "
+        f"database {load['database_busy']:.0%} of a core"
     )
     print(
         f"  a new connection under load ({first['running_then']} scheduled runs "

@@ -92,3 +92,25 @@ async def published_for(stack, topic: str, conn: str) -> list[dict]:
         topic,
         lambda e: conn in (e.get("connection_id"), *e.get("connection_ids", [])),
     )
+
+
+async def connect_own(own, keys, accounts, since: date) -> dict[str, int]:
+    """Publish connection-created to an own worker for each (portal key, login,
+    kind); each new connection's id and the documents it should deliver."""
+    conns = {}
+    for key, login, kind in accounts:
+        spec, conn = SPECS[key], unique("conn")
+        raw = connection_created(
+            keys,
+            tenant=unique("tenant"),
+            connection=conn,
+            login=login,
+            password=spec.account(login).password,
+            supplier=spec.supplier_id,
+            variant=spec.variant,
+            kind=kind,
+            collect_from=since.isoformat(),
+        )
+        await own.publish("connection-created", raw, conn)
+        conns[conn] = len(expected(key, login, since))
+    return conns

@@ -11,9 +11,8 @@ from pymongo import AsyncMongoClient
 
 from infra.local.own_worker import OwnWorker
 from tests.bus import consumed_to_end
-from tests.e2e.fleet import SPECS, expected
+from tests.e2e.fleet import connect_own
 from tests.e2e.test_pipeline import wait_for
-from tests.e2e.upstream import connection_created, unique
 
 ACCOUNTS = [  # five suppliers, so their session limits do not serialise the runs
     ("northwind-energy/default", "acme-ltd", "cost"),
@@ -44,22 +43,7 @@ async def test_a_worker_killed_mid_runs_loses_and_doubles_nothing(stack, tmp_pat
         await stack.portal_call(key, "POST", "/_demo/reset")
         await stack.portal_call(key, "POST", "/_demo/behaviour", {"slow_seconds": 0.3})
     try:
-        conns = {}
-        for key, login, kind in ACCOUNTS:
-            spec, conn = SPECS[key], unique("conn")
-            raw = connection_created(
-                stack.keys,
-                tenant=unique("tenant"),
-                connection=conn,
-                login=login,
-                password=spec.account(login).password,
-                supplier=spec.supplier_id,
-                variant=spec.variant,
-                kind=kind,
-                collect_from=SINCE.isoformat(),
-            )
-            await own.publish("connection-created", raw, conn)
-            conns[conn] = len(expected(key, login, SINCE))
+        conns = await connect_own(own, stack.keys, ACCOUNTS, SINCE)
 
         async def mid_runs():  # several runs going, some documents already in
             runs = await runs_of(own)
