@@ -59,12 +59,25 @@ class SchedulerHandler:
                 reason="connection created",
             ),
         )
+        if await self._supplier_full(conn, now):
+            # The supplier's sessions are all in use (across workers): the first
+            # run waits, due now, for the tick to start it when one is free.
+            run = conn.run_id or ""
+            await change_if_allowed(
+                self.connections, conn.connection_id, lambda c: c.release(run)
+            )
+            return
         due = fetch_due_for(conn, conn.run_id or new_id(), self.policy)
         yield Outgoing(
             "fetch-due",
             conn.connection_id,
             due.model_copy(update={"causation_id": event.event_id}),
         )
+
+    async def _supplier_full(self, conn, now) -> bool:
+        running = await self.connections.running_by_supplier(now)
+        others = running.get(conn.supplier_id, 0) - (1 if conn.running(now) else 0)
+        return others >= self.session_limit(conn.supplier_id)
 
     async def on_fetch_requested(
         self, event: FetchRequested

@@ -14,24 +14,21 @@ import json
 import os
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import aiohttp
 from pymongo import AsyncMongoClient
 
 from adapters.portals.catalog import CATALOG_FILE
-from adapters.store.memory import InMemorySupplierStore
-from adapters.store.mongo_connections import MongoConnectionStore, to_doc
 from adapters.vault.sealing import KeyRing
-from agents.schedule_policy import SchedulePolicy, new_connection
-from agents.scheduler import SchedulerHandler
+from bench.scheduler_tick import scheduler_tick
 from infra.demo import connection_event
 from infra.demo_portal.data import Account, load_specs
 from infra.demo_portal.server import PortalThread
 from infra.local.mail import MailCatcher
 from infra.local.own_worker import OwnWorker
-from infra.local.services import start_broker, start_mongo
+from infra.local.services import start_broker
 
 SUPPLIER = "scale-energy"
 CONCURRENCY = 200
@@ -204,76 +201,12 @@ async def first_document_under_load(own: OwnWorker, spec, keys, n: int) -> dict:
     }
 
 
-async def scheduler_tick(home: Path, stored: int) -> dict:
-    """The scheduler's tick against `stored` connections of which 1% are due, on a
-    database of its own that nothing else is using."""
-    mongo, uri = start_mongo(home / "tick-db", home / "tick-db.log")
-    try:
-        return await _tick(uri, stored)
-    finally:
-        mongo.stop()
-
-
-async def _tick(uri: str, stored: int) -> dict:
-    db = AsyncMongoClient(uri, tz_aware=True)["scale_tick"]
-    await db["connections"].create_index([("status", 1), ("next_check_at", 1)])
-    now = datetime.now(UTC)
-    template = new_connection(
-        connection_event(
-            scale_portal(1),
-            scale_portal(1).accounts[0],
-            KeyRing.load(Path(tempfile.gettempdir()) / "scale-keys").public_key_b64(),
-            tenant_id="tick",
-            connection_id="template",
-            collect_from=COLLECT_FROM,
-        ),
-        now,
-        SchedulePolicy(),
-    ).model_copy(update={"run_id": None, "run_lease_until": None})
-    due_every = 100
-    for start in range(0, stored, 5000):
-        docs = []
-        for i in range(start, min(stored, start + 5000)):
-            later = (
-                timedelta(days=1 + i % 7) if i % due_every else -timedelta(minutes=1)
-            )
-            conn = template.model_copy(
-                update={
-                    "connection_id": f"tick-{i:06d}",
-                    "next_check_at": now + later,
-                    "last_fetch_at": now - timedelta(days=7),
-                }
-            )
-            docs.append(to_doc(conn))
-        await db["connections"].insert_many(docs)
-    policy = SchedulePolicy(max_running=stored)  # measure the claims, not the cap
-    scheduler = SchedulerHandler(
-        MongoConnectionStore(db), policy, InMemorySupplierStore(), lambda _: 10**6
-    )
-    started = time.monotonic()
-    claimed = [o async for o in scheduler.on_tick()]
-    busy = time.monotonic() - started
-    started = time.monotonic()
-    again = [o async for o in scheduler.on_tick()]  # nothing due any more
-    idle = time.monotonic() - started
-    return {
-        "stored": stored,
-        "due": stored // due_every,
-        "claimed": len(claimed),
-        "tick_seconds": busy,
-        "claims_per_second": len(claimed) / busy if busy else 0.0,
-        "idle_tick_seconds": idle,
-        "claimed_again": len(again),
-    }
-
-
 async def main(connections: int, latency: float, stored: int) -> None:
     home = Path(tempfile.mkdtemp(prefix="billhound-scale-"))
     broker, bootstrap = start_broker(home / "broker.log")
     mail = MailCatcher().start()
     KeyRing.create(home / "keys")
     keys = KeyRing.load(home / "keys")
-    KeyRing.create(Path(tempfile.gettempdir()) / "scale-keys")
     spec = scale_portal(connections + 1)
     portals = PortalThread([spec]).start()
     catalog = home / "catalog.json"

@@ -186,3 +186,24 @@ def test_picks_keep_each_supplier_within_its_free_sessions():
     picked = pick_claims(due, running, lambda s: {"a": 2, "b": 5}[s])
     assert [c.connection_id for c in picked] == ["a1", "b1", "b2"]
     assert running == {"a": 2, "b": 2}
+
+
+async def test_a_first_fetch_waits_while_its_supplier_has_no_free_session():
+    store = InMemoryConnectionStore()
+    busy = handler(store, limit=1)
+    first = await drain(busy.on_connection_created(created(connection_id="c1")))
+    assert [o.topic for o in first] == ["connection-status-changed", "fetch-due"]
+    second = await drain(busy.on_connection_created(created(connection_id="c2")))
+    assert [o.topic for o in second] == ["connection-status-changed"]
+    waiting = store.rows["c2"]
+    assert waiting.run_id is None and waiting.next_check_at == NOW  # due now
+    # The first run ends (next due in a week): the tick starts the second.
+    c1 = store.rows["c1"]
+    ended = c1.release(c1.run_id).model_copy(
+        update={"next_check_at": NOW + timedelta(days=7)}
+    )
+    await store.save(ended)
+    out = await drain(handler(store, limit=1).on_tick())
+    assert [(o.event.connection_id, o.event.reason) for o in out] == [
+        ("c2", FetchReason.INITIAL)
+    ]
