@@ -34,6 +34,7 @@ class SchedulerHandler:
     ) -> None:
         self.connections, self.policy, self.clock = connections, policy, clock
         self.suppliers, self.session_limit = suppliers, session_limit
+        self._running: tuple[datetime | None, dict[str, int]] = (None, {})
 
     async def on_connection_created(
         self, event: ConnectionCreated
@@ -75,9 +76,21 @@ class SchedulerHandler:
         )
 
     async def _supplier_full(self, conn, now) -> bool:
-        running = await self.connections.running_by_supplier(now)
-        others = running.get(conn.supplier_id, 0) - (1 if conn.running(now) else 0)
-        return others >= self.session_limit(conn.supplier_id)
+        """Whether the supplier's sessions are all taken by other runs. The counts
+        are read at most once a second (a read scans the running runs) and kept
+        up to date with the first runs let through meanwhile."""
+        fetched_at, running = self._running
+        if fetched_at is None or (now - fetched_at).total_seconds() >= 1:
+            running = await self.connections.running_by_supplier(now)
+            self._running = (now, running)
+            mine = 1 if conn.running(now) else 0  # counted in the fresh read
+        else:
+            mine = 0
+        supplier = conn.supplier_id
+        if running.get(supplier, 0) - mine >= self.session_limit(supplier):
+            return True
+        running[supplier] = running.get(supplier, 0) + 1 - mine
+        return False
 
     async def on_fetch_requested(
         self, event: FetchRequested
