@@ -6,6 +6,7 @@ import faust
 
 from agents.pipeline import SUBSCRIPTIONS, TIMERS, Subscription, Timer, urgent
 from schemas import bounded_json
+from schemas.envelope import MAX_EVENT_BYTES
 from streams.run_pool import ROUTINE, URGENT, RunPool
 from streams.stage import StageRunner, run_event, run_timer
 from streams.topics import Topics
@@ -71,7 +72,7 @@ def _pooled_agent(app, topics, sub: Subscription, runner, handler, pool: RunPool
 
 def _urgent(topic: str, raw: bytes | None) -> bool:
     try:
-        event = bounded_json.loads(raw or b"", max_bytes=256 * 1024)
+        event = bounded_json.loads(raw or b"", max_bytes=MAX_EVENT_BYTES)
     except ValueError:
         return False  # poison: the runner dead-letters it, in its turn
     return isinstance(event, dict) and urgent(topic, event)

@@ -6,6 +6,7 @@ request (here, right after `connection-created` is published; the scheduler writ
 the same record when an upstream service publishes the event); every later write is
 one `Connection` transition through `change`. See docs/architecture.md."""
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
@@ -23,6 +24,7 @@ from schemas.events import ChallengeAnswered, ConnectionCreated, FetchRequested
 from schemas.records import ConnectionStatus, FetchSchedule, SealedSecret
 
 S = ConnectionStatus
+log = logging.getLogger(__name__)
 
 
 def not_now(conn: Connection, action: str) -> Conflict:
@@ -98,7 +100,13 @@ class Connections:
         try:
             await self.store.create(new_connection(event, self.clock(), self.policy))
             return event.connection_id, await self.store.get(event.connection_id)
-        except Exception:  # noqa: BLE001 - the event holds it; never answer "failed"
+        except Exception as exc:  # noqa: BLE001 - the event holds it: never "failed"
+            log.warning(
+                "connection %s published but not stored yet (the scheduler stores "
+                "it from the event): %s",
+                event.connection_id,
+                exc,
+            )
             return event.connection_id, None
 
     async def reconnect(self, cmd: Reconnect) -> Connection:

@@ -177,3 +177,18 @@ def test_each_kind_of_domain_error_has_one_http_status():
     wait = LoginRefused(ErrorCode.PORTAL_UNAVAILABLE, "later", None, 30)
     assert as_api_error(wait).status == 503
     assert as_api_error(LoginRefused(ErrorCode.LAYOUT_CHANGED, "ours")).status == 502
+
+
+class AwayStore(InMemoryConnectionStore):
+    """The database went away between the publish and the write."""
+
+    async def create(self, conn):
+        raise ConnectionError("database away")
+
+
+async def test_a_record_the_database_refused_is_left_to_the_scheduler():
+    published = ListPublisher()
+    cid, conn = await service(publisher=published, store=AwayStore()).connect(connect())
+    assert conn is None  # the API answers 202: accepted, look again shortly
+    (event,) = published.events("connection-created")
+    assert event.connection_id == cid  # the scheduler stores it from the event
