@@ -133,46 +133,58 @@ class Connections:
     # -- a person's changes ---------------------------------------------------------
 
     async def fetch_now(self, tenant_id: str, connection_id: str) -> None:
-        conn = await self.owned(tenant_id, connection_id)
         now = self.clock()
-        if not await change_if_allowed(
-            self.store, connection_id, lambda c: c.fetch_now(now)
-        ):
-            raise not_now(conn, "fetch")
-        await self._fetch_requested(conn)
+        before, _ = await self._change(
+            tenant_id, connection_id, lambda c: c.fetch_now(now), "fetch"
+        )
+        await self._fetch_requested(before)
 
     async def pause(self, tenant_id: str, connection_id: str) -> None:
-        conn = await self.owned(tenant_id, connection_id)
         now = self.clock()
-        changed = await change_if_allowed(
-            self.store, connection_id, lambda c: c.pause(now)
+        before, _ = await self._change(
+            tenant_id, connection_id, lambda c: c.pause(now), "pause"
         )
-        if changed is None:
-            raise not_now(conn, "pause")
-        await self.bus.status_changed(changed[0], S.PAUSED, "paused by a person")
+        await self.bus.status_changed(before, S.PAUSED, "paused by a person")
 
     async def resume(self, tenant_id: str, connection_id: str) -> None:
-        conn = await self.owned(tenant_id, connection_id)
         now = self.clock()
-        changed = await change_if_allowed(
-            self.store, connection_id, lambda c: c.resume(now)
+        before, after = await self._change(
+            tenant_id,
+            connection_id,
+            lambda c: c.resume(now),
+            refused="cannot resume: the connection is not paused",
         )
-        if changed is None:
-            raise Conflict("conflict", "cannot resume: the connection is not paused")
-        before, after = changed
         await self.bus.status_changed(before, after.status, "resumed by a person")
         if after.status is not S.DISRUPTED:
-            await self._fetch_requested(conn)
+            await self._fetch_requested(before)
 
     async def delete(self, tenant_id: str, connection_id: str) -> None:
-        """Stops fetching; what was fetched stays in the inbox."""
-        await self.owned(tenant_id, connection_id)
+        """Stops fetching; what was fetched stays in the inbox. Deleting twice is
+        not an error."""
         now = self.clock()
-        changed = await change_if_allowed(
-            self.store, connection_id, lambda c: c.delete(now)
-        )
-        if changed is not None:
-            await self.bus.status_changed(changed[0], S.DELETED, "deleted by a person")
+        try:
+            before, _ = await self._change(
+                tenant_id, connection_id, lambda c: c.delete(now), "delete"
+            )
+        except Conflict:
+            return
+        await self.bus.status_changed(before, S.DELETED, "deleted by a person")
+
+    async def _change(
+        self,
+        tenant_id: str,
+        connection_id: str,
+        transition: Callable[[Connection], Connection],
+        action: str = "change",
+        refused: str | None = None,
+    ) -> tuple[Connection, Connection]:
+        """A person's change to their own connection: (before, after), or a
+        Conflict saying why its state does not allow it."""
+        conn = await self.owned(tenant_id, connection_id)
+        changed = await change_if_allowed(self.store, connection_id, transition)
+        if changed is None:
+            raise Conflict("conflict", refused) if refused else not_now(conn, action)
+        return changed
 
     async def answer_code(self, cmd: AnswerCode) -> None:
         conn = await self.owned(cmd.tenant_id, cmd.connection_id)

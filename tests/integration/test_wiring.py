@@ -78,11 +78,13 @@ async def test_a_pooled_agent_queues_runs_and_moves_on_before_they_end():
     stages = {sub.stage for sub in SUBSCRIPTIONS}
     runners = {s: StageRunner(s, ListPublisher(), RetryPolicy(1, 0)) for s in stages}
     handlers: dict[str, object] = {s: Anything() for s in stages}
-    started, release = [], asyncio.Event()
+    started, release, all_started = [], asyncio.Event(), asyncio.Event()
 
     class Fetcher(Anything):
         async def on_fetch_due(self, due):
             started.append(due.connection_id)
+            if len(started) == 3:
+                all_started.set()
             await release.wait()
             return
             yield
@@ -106,7 +108,6 @@ async def test_a_pooled_agent_queues_runs_and_moves_on_before_they_end():
         # All three taken while the first run still holds the only place.
         assert started == ["c1"] and pool.waiting == 2
         release.set()
-        for _ in range(20):
-            await asyncio.sleep(0)
+        await asyncio.wait_for(all_started.wait(), 1)
         assert started == ["c1", "c3", "c2"]
     await pool.close()

@@ -368,28 +368,35 @@ def test_portal_unavailable_carries_no_secret():
     assert err.code is ErrorCode.PORTAL_UNAVAILABLE and err.retry_after is None
 
 
-class SlowPortal(ScriptedPortal):
-    """Downloads that take a moment, one of them failing, counting those in flight."""
+class OverlappingPortal(ScriptedPortal):
+    """Downloads that end in pairs the wrong way round: d1 ends only after d2 has
+    ended, d3 after d4, and so on, so two are in flight at once and the later one
+    is ready first. One of them may fail. Counts those in flight."""
 
     def __init__(self, refs, broken=None):
         super().__init__(refs)
         self.broken, self.in_flight, self.peak = broken, 0, 0
+        self.ended: dict[int, asyncio.Event] = {}
 
     async def download(self, r):
+        n = int(r.supplier_document_id[1:])
         self.in_flight += 1
         self.peak = max(self.peak, self.in_flight)
         try:
-            await asyncio.sleep(0.01 * (5 - int(r.supplier_document_id[1:]) % 5))
+            if n % 2 and n + 1 <= len(self.refs):
+                later = self.ended.setdefault(n + 1, asyncio.Event())
+                await asyncio.wait_for(later.wait(), 1)
             if r.supplier_document_id == self.broken:
                 raise PortalUnavailable("the download broke off")
             return await super().download(r)
         finally:
             self.in_flight -= 1
+            self.ended.setdefault(n, asyncio.Event()).set()
 
 
 async def test_downloads_go_on_side_by_side_and_are_handed_on_in_order():
     refs = [ref(n, date(2025, 1, n)) for n in range(1, 10)]
-    portal = SlowPortal(reversed(refs))
+    portal = OverlappingPortal(reversed(refs))
     store, fetcher, due = await setup(portal)
     out = await drain(fetcher.on_fetch_due(due))
     found = [o.event.supplier_document_id for o in out if o.topic == "document-found"]
@@ -401,7 +408,7 @@ async def test_downloads_go_on_side_by_side_and_are_handed_on_in_order():
 
 async def test_a_failed_download_keeps_what_came_before_it_and_the_bookmark():
     refs = [ref(n, date(2025, 1, n)) for n in range(1, 10)]
-    portal = SlowPortal(refs, broken="d4")
+    portal = OverlappingPortal(refs, broken="d4")
     store, fetcher, due = await setup(portal)
     out = await drain(fetcher.on_fetch_due(due))
     found = [o.event.supplier_document_id for o in out if o.topic == "document-found"]

@@ -1,4 +1,5 @@
-"""The run pool's decisions: how many at once, who starts first, one run per key."""
+"""The run pool's decisions: how many at once, who starts first, one run per key.
+Each run reports its start by an event; tests wait for those, never for time."""
 
 import asyncio
 
@@ -10,25 +11,25 @@ class Runs:
 
     def __init__(self) -> None:
         self.started: list[str] = []
+        self.begun: dict[str, asyncio.Event] = {}
         self.release: dict[str, asyncio.Event] = {}
 
     def run(self, name: str):
-        self.release[name] = asyncio.Event()
+        self.begun[name], self.release[name] = asyncio.Event(), asyncio.Event()
 
         async def start() -> None:
             self.started.append(name)
+            self.begun[name].set()
             await self.release[name].wait()
 
         return start
 
-    async def end(self, name: str) -> None:
+    async def have_begun(self, *names: str) -> None:
+        for name in names:
+            await asyncio.wait_for(self.begun[name].wait(), 1)
+
+    def end(self, name: str) -> None:
         self.release[name].set()
-        await asyncio.sleep(0)  # let the pool start the next
-
-
-async def settle() -> None:
-    for _ in range(5):
-        await asyncio.sleep(0)
 
 
 async def test_no_more_than_the_limit_run_at_once_and_submit_does_not_wait():
@@ -37,12 +38,12 @@ async def test_no_more_than_the_limit_run_at_once_and_submit_does_not_wait():
         await asyncio.wait_for(
             pool.submit(f"c{i}".encode(), ROUTINE, runs.run(f"c{i}")), 1
         )
-    await settle()
+    await runs.have_begun("c0", "c1", "c2")
     assert (
         pool.running == 3 and pool.waiting == 7 and runs.started == ["c0", "c1", "c2"]
     )
-    await runs.end("c1")
-    await settle()
+    runs.end("c1")
+    await runs.have_begun("c3")
     assert runs.started == ["c0", "c1", "c2", "c3"] and pool.peak == 3
     await pool.close()
 
@@ -52,9 +53,9 @@ async def test_a_person_waiting_starts_before_routine_runs_queued_earlier():
     for name in ("busy", "later-1", "later-2"):
         await pool.submit(name.encode(), ROUTINE, runs.run(name))
     await pool.submit(b"first-fetch", URGENT, runs.run("first-fetch"))
-    await settle()
-    await runs.end("busy")
-    await settle()
+    await runs.have_begun("busy")
+    runs.end("busy")
+    await runs.have_begun("first-fetch")
     assert runs.started == ["busy", "first-fetch"]
     await pool.close()
 
@@ -64,10 +65,10 @@ async def test_one_key_never_has_two_runs_at_once():
     await pool.submit(b"conn", ROUTINE, runs.run("a"))
     await pool.submit(b"conn", URGENT, runs.run("b"))
     await pool.submit(b"other", ROUTINE, runs.run("c"))
-    await settle()
+    await runs.have_begun("a", "c")
     assert sorted(runs.started) == ["a", "c"] and pool.waiting == 1
-    await runs.end("a")
-    await settle()
+    runs.end("a")
+    await runs.have_begun("b")
     assert runs.started[-1] == "b"
     await pool.close()
 
@@ -76,14 +77,20 @@ async def test_a_full_queue_makes_submit_wait_and_close_stops_every_run():
     pool, runs = RunPool(limit=1, waiting_limit=2), Runs()
     for name in ("a", "b"):
         await pool.submit(name.encode(), ROUTINE, runs.run(name))
-    await settle()
+    await runs.have_begun("a")
     await pool.submit(b"c", ROUTINE, runs.run("c"))  # a started: room for one more
-    blocked = asyncio.create_task(pool.submit(b"d", ROUTINE, runs.run("d")))
-    await settle()
-    assert not blocked.done()
-    await runs.end("a")
-    await settle()
-    assert blocked.done()
+    trying = asyncio.Event()
+
+    async def submit_d() -> None:
+        trying.set()  # runs on, without yielding, into submit's wait for room
+        await pool.submit(b"d", ROUTINE, runs.run("d"))
+
+    blocked = asyncio.create_task(submit_d())
+    await trying.wait()
+    assert not blocked.done()  # b and c wait: no room for d
+    runs.end("a")
+    await runs.have_begun("b")
+    await asyncio.wait_for(blocked, 1)  # b started: its place in the queue is d's
     await pool.close()
     assert pool.running == 0 and runs.started == ["a", "b"]
 
