@@ -77,6 +77,18 @@ class Connection(Frozen):
         """A run holds it: a run id whose lease has not run out."""
         return self.run_id is not None and (self.run_lease_until or now) >= now
 
+    @property
+    def claimable_at(self) -> datetime | None:
+        """The earliest time claimable() can hold if nothing else changes (None:
+        never as it stands). Stored, it is the one range the scheduler queries."""
+        if not self.active or self.next_check_at is None:
+            return None
+        if self.run_id is None:
+            return self.next_check_at
+        if self.run_lease_until is None:  # held without a lease: until released
+            return None
+        return max(self.next_check_at, self.run_lease_until)
+
     def claimable(self, now: datetime) -> bool:
         """Active, due, and no run holds it."""
         due = self.next_check_at is not None and self.next_check_at <= now

@@ -22,6 +22,10 @@ DATETIME_FIELDS = (
     "last_fetch_at",
     "announced_at",
 )
+# Connection.claimable_at, kept beside the fields it is derived from: the due query
+# is one range on its index, a form every MongoDB-protocol server answers from the
+# index (a status list plus a lease $or is a collection scan on some).
+CLAIMABLE_AT = "claimable_at"
 
 
 def to_doc(conn: Connection) -> dict[str, Any]:
@@ -30,6 +34,7 @@ def to_doc(conn: Connection) -> dict[str, Any]:
         doc[name] = getattr(conn, name)
     if conn.challenge is not None:  # compared with now by expired_challenges
         doc["challenge"]["expires_at"] = conn.challenge.expires_at
+    doc[CLAIMABLE_AT] = conn.claimable_at
     doc["_id"] = doc.pop("connection_id")
     return doc
 
@@ -67,11 +72,8 @@ class MongoConnectionStore:
         self, connection_id: str, now: datetime, lease_until: datetime, run_id: str
     ) -> Connection | None:
         doc = await self._c.find_one_and_update(
-            _claimable(now) | {"_id": connection_id},
-            {
-                "$set": {"run_id": run_id, "run_lease_until": lease_until},
-                "$inc": {"version": 1},
-            },
+            {"_id": connection_id, CLAIMABLE_AT: {"$lte": now}} | _not_running(now),
+            _claiming(run_id, lease_until),
             return_document=ReturnDocument.AFTER,
         )
         return from_doc(doc)
@@ -82,13 +84,21 @@ class MongoConnectionStore:
         limit: int,
         exclude_suppliers: frozenset[str] = frozenset(),
     ) -> list[Connection]:
-        # The query form of Connection.claimable, served by (status, next_check_at).
-        cursor = (
-            self._c.find(_claimable(now, exclude_suppliers))
-            .sort([("next_check_at", 1)])
-            .limit(limit)
-        )
-        return [c for doc in await cursor.to_list(None) if (c := from_doc(doc))]
+        # Due rows in claimable order, straight from the index; rows of suppliers at
+        # their session limit are skipped here, not in the query, so the query keeps
+        # its one-range form. The cost is the due rows read, never the stored ones.
+        cursor = self._c.find({CLAIMABLE_AT: {"$lte": now}}).sort(CLAIMABLE_AT, 1)
+        found: list[Connection] = []
+        async with cursor:
+            async for doc in cursor:
+                conn = from_doc(doc)
+                if conn is None or conn.supplier_id in exclude_suppliers:
+                    continue
+                if conn.claimable(now):  # also where a row's derived field is stale
+                    found.append(conn)
+                    if len(found) >= limit:
+                        break
+        return found
 
     async def claim_all(
         self, claims: list[tuple[Connection, str]], now: datetime, lease_until: datetime
@@ -99,13 +109,7 @@ class MongoConnectionStore:
             # Unchanged since `due` found it claimable means still claimable (time
             # only makes it more due): the version is the whole guard, and a plain
             # lookup by id, which every MongoDB-protocol server serves fast.
-            UpdateOne(
-                _as_loaded(conn),
-                {
-                    "$set": {"run_id": run_id, "run_lease_until": lease_until},
-                    "$inc": {"version": 1},
-                },
-            )
+            UpdateOne(_as_loaded(conn), _claiming(run_id, lease_until))
             for conn, run_id in claims
         ]
         result = await self._c.bulk_write(ops, ordered=False)
@@ -127,12 +131,13 @@ class MongoConnectionStore:
 
     async def running_by_supplier(self, now: datetime) -> dict[str, int]:
         counts: dict[str, int] = {}
+        # One range on one index (see CLAIMABLE_AT); the run id is checked here.
         cursor = self._c.find(
-            {"run_id": {"$ne": None}, "run_lease_until": {"$gte": now}},
-            {"supplier_id": 1},
+            {"run_lease_until": {"$gte": now}}, {"supplier_id": 1, "run_id": 1}
         )
         async for doc in cursor:
-            counts[doc["supplier_id"]] = counts.get(doc["supplier_id"], 0) + 1
+            if doc.get("run_id") is not None:
+                counts[doc["supplier_id"]] = counts.get(doc["supplier_id"], 0) + 1
         return counts
 
     async def count_active(self, supplier_id: str) -> int:
@@ -145,16 +150,21 @@ class MongoConnectionStore:
         return [c for doc in await cursor.to_list(None) if (c := from_doc(doc))]
 
 
-def _claimable(now: datetime, exclude_suppliers: frozenset[str] = frozenset()) -> dict:
-    """Connection.claimable as a query: active, due, and no live run."""
-    query: dict[str, Any] = {
-        "status": {"$in": ACTIVE},
-        "next_check_at": {"$lte": now},
-        "$or": [{"run_id": None}, {"run_lease_until": {"$lt": now}}],
+def _not_running(now: datetime) -> dict:
+    """No run holds it (Connection.running, negated), beside an _id lookup."""
+    return {"$or": [{"run_id": None}, {"run_lease_until": {"$lt": now}}]}
+
+
+def _claiming(run_id: str, lease_until: datetime) -> dict:
+    """The claim transition as an update; claimable_at moves to the lease's end."""
+    return {
+        "$set": {
+            "run_id": run_id,
+            "run_lease_until": lease_until,
+            CLAIMABLE_AT: lease_until,
+        },
+        "$inc": {"version": 1},
     }
-    if exclude_suppliers:
-        query["supplier_id"] = {"$nin": sorted(exclude_suppliers)}
-    return query
 
 
 def _as_loaded(conn: Connection) -> dict:

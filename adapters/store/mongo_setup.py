@@ -2,9 +2,13 @@
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from adapters.store.mongo_connections import CLAIMABLE_AT, from_doc
+
 
 async def ensure_indexes(db: AsyncDatabase) -> None:
-    await db["connections"].create_index([("status", 1), ("next_check_at", 1)])
+    # The scheduler's due query and the running count: one range each.
+    await db["connections"].create_index("claimable_at")
+    await db["connections"].create_index("run_lease_until")
     await db["connections"].create_index("tenant_id")
     # Layer 1 of dedupe: the portal's own id per connection.
     await db["documents"].create_index(
@@ -29,3 +33,25 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
     # Layer 3 of dedupe: the normalised fields, per tenant.
     await db["documents"].create_index([("tenant_id", 1), ("strong_key", 1)])
     await db["documents"].create_index([("tenant_id", 1), ("weak_key", 1)])
+    await _derive_claimable_at(db)
+
+
+async def _derive_claimable_at(db: AsyncDatabase) -> None:
+    """Connections stored before claimable_at was kept get it, once (a marker in
+    `migrations` spares later starts the scan); the index it replaces is dropped."""
+    done = db["migrations"]
+    if await done.find_one({"_id": "claimable_at"}):
+        return
+    connections = db["connections"]
+    async for doc in connections.find({CLAIMABLE_AT: {"$exists": False}}):
+        if (conn := from_doc(doc)) is not None:
+            # Guarded by the version: a row saved meanwhile already has it.
+            await connections.update_one(
+                {"_id": doc["_id"], "version": doc.get("version")},
+                {"$set": {CLAIMABLE_AT: conn.claimable_at}},
+            )
+    if "status_1_next_check_at_1" in await connections.index_information():
+        await connections.drop_index("status_1_next_check_at_1")
+    await done.update_one(
+        {"_id": "claimable_at"}, {"$set": {"done": True}}, upsert=True
+    )

@@ -12,7 +12,7 @@ from adapters.store.connection_changes import (
     change,
     change_if_allowed,
 )
-from adapters.store.mongo_connections import MongoConnectionStore
+from adapters.store.mongo_connections import MongoConnectionStore, to_doc
 from adapters.store.mongo_documents import GridFsFileStore, MongoDocumentStore
 from adapters.store.mongo_inbox import MongoInboxStore, MongoNotificationStore
 from adapters.store.mongo_setup import ensure_indexes
@@ -220,6 +220,39 @@ async def test_claims_skip_excluded_suppliers_and_running_runs_are_counted(store
     assert await store.count_active("northwind-energy") == 1
     assert await store.release_run("a", "r1")
     assert await store.running_by_supplier(NOW) == {}
+
+
+async def test_due_reads_past_full_suppliers_and_finds_expired_leases(stores):
+    store = Steps(stores["connections"])
+    early = NOW - timedelta(hours=1)
+    for name in ("x1", "x2"):  # first in due order, but their supplier is full
+        await store.create(conn(name, supplier_id="other", next_check_at=early))
+    await store.create(conn("a"))
+    due = await store.due(NOW, 1, frozenset({"other"}))
+    assert [c.connection_id for c in due] == ["a"]
+    lease = NOW + timedelta(minutes=1)
+    assert await store.claim_all([(due[0], "r1")], NOW, lease)
+    assert "a" not in [c.connection_id for c in await store.due(NOW, 5)]
+    later = lease + timedelta(seconds=1)  # its worker died: the lease ran out
+    assert [c.connection_id for c in await store.due(later, 5)] == ["x1", "x2", "a"]
+    assert await store.running_by_supplier(later) == {}
+
+
+async def test_connections_stored_before_claimable_at_are_given_it(
+    service_addresses,
+):
+    client = AsyncMongoClient(service_addresses[1], tz_aware=True)
+    db = client[f"contract_{uuid.uuid4().hex[:8]}"]
+    try:
+        old = to_doc(conn("old"))
+        del old["claimable_at"]
+        await db["connections"].insert_one(old)
+        await ensure_indexes(db)
+        due = await MongoConnectionStore(db).due(NOW, 5)
+        assert [c.connection_id for c in due] == ["old"]
+    finally:
+        await client.drop_database(db.name)
+        await client.close()
 
 
 async def test_a_run_waits_for_a_code_and_expires(stores):

@@ -107,8 +107,11 @@ async def test_repeated_event_and_second_run_add_nothing(stack, db):
 
     # The same connection-created again, and a second fetch run made due now.
     await produce(stack.kafka, "connection-created", raw, conn.encode())
+    now = datetime.now(UTC)
     await db["connections"].update_one(
-        {"_id": conn}, {"$set": {"next_check_at": datetime.now(UTC)}}
+        # claimable_at is what the scheduler's query reads (derived on each save).
+        {"_id": conn},
+        {"$set": {"next_check_at": now, "claimable_at": now}},
     )
 
     async def second_run_done():
