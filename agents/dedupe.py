@@ -1,6 +1,8 @@
 """Dedupe stage: read each fetched file (or reject it with a reason), then judge it
-against the tenant's documents by portal id, bytes and fields, per the tenant's mode."""
+against the tenant's documents by portal id, bytes and fields, per the tenant's mode;
+a batch of events at a time, with one query per kind of key."""
 
+import asyncio
 import hashlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -14,12 +16,12 @@ from adapters.store.ports import (
     DocumentStore,
     FileStore,
 )
-from agents.dedupe_policy import judge, keys
+from agents.dedupe_policy import judge, keys, same_as
 from schemas.envelope import utcnow
 from schemas.events import DocumentAccepted, DocumentFound, DocumentRejected
-from schemas.records import DedupeMode, DocumentFacts
+from schemas.records import DedupeMode, DocumentFacts, Verdict
 from streams.publish import Outgoing
-from streams.stage import Unprocessable
+from streams.stage import Effects, Unprocessable
 
 log = logging.getLogger(__name__)
 ModeOf = Callable[[str], Awaitable[DedupeMode]]
@@ -49,17 +51,49 @@ class DedupeHandler:
         self.connections, self.mode_of, self.clock = connections, mode_of, clock
 
     async def on_document_found(self, found: DocumentFound) -> AsyncIterator[Outgoing]:
-        conn = await self.connections.get(found.connection_id)
-        if conn is None or conn.tenant_id != found.tenant_id:
-            # Judged, it would be dropped later for want of an inbox owner.
-            raise Unprocessable(
-                f"document-found for unknown connection {found.connection_id}"
-            )
-        doc_id = document_id_for(found)
+        effects = await self.on_documents_found([found])
+        for out in effects.outgoing:
+            yield out
+        if effects.then is not None:
+            await effects.then()
+
+    async def on_documents_found(self, batch: list[DocumentFound]) -> Effects:
+        """Judge a batch in order, as if one at a time: each document is compared
+        with the tenant's originals and with those judged new before it here."""
+        conns = await self.connections.get_many({f.connection_id for f in batch})
+        for found in batch:
+            conn = conns.get(found.connection_id)
+            if conn is None or conn.tenant_id != found.tenant_id:
+                # Judged, it would be dropped later for want of an inbox owner.
+                raise Unprocessable(
+                    f"document-found for unknown connection {found.connection_id}"
+                )
+        ids = [document_id_for(found) for found in batch]
         # Layer 1: a portal document already judged is never judged again.
-        record = await self.documents.get(doc_id) or await self._judge(found, doc_id)
-        if record.accepted_sent:
-            return
+        records = await self.documents.get_many(ids)
+        fresh: dict[str, DocumentFound] = {}
+        for found, doc_id in zip(batch, ids, strict=True):
+            if doc_id not in records:
+                fresh.setdefault(doc_id, found)
+        if fresh:
+            records |= await self._judge(fresh)
+        outgoing: list[Outgoing] = []
+        sent: list[str] = []
+        for found, doc_id in zip(batch, ids, strict=True):
+            record = records[doc_id]
+            if record.accepted_sent or doc_id in sent:
+                continue
+            sent.append(doc_id)
+            if out := await self._outcome(found, record):
+                outgoing.append(out)
+
+        async def mark_sent() -> None:
+            await self.documents.mark_sent(sent)
+
+        return Effects(outgoing, mark_sent if sent else None)
+
+    async def _outcome(self, found: DocumentFound, record) -> Outgoing | None:
+        doc_id = record.document_id
         if record.rejection is not None:
             reason = record.rejection
             await change(
@@ -67,7 +101,7 @@ class DedupeHandler:
                 found.connection_id,
                 lambda c: c.record_rejection(reason),
             )
-            yield Outgoing(
+            return Outgoing(
                 "document-rejected",
                 found.tenant_id,
                 found.caused(
@@ -79,8 +113,8 @@ class DedupeHandler:
                     detail=record.rejection.split(":", 1)[-1].strip(),
                 ),
             )
-        elif record.post:
-            yield Outgoing(
+        if record.post:
+            return Outgoing(
                 "document-accepted",
                 found.tenant_id,
                 found.caused(
@@ -95,11 +129,48 @@ class DedupeHandler:
                     facts=record.facts,
                 ),
             )
-        else:
-            log.info("%s dropped: same bytes as %s", doc_id, record.duplicate_of)
-        await self.documents.mark_sent(doc_id)
+        log.info("%s dropped: same bytes as %s", doc_id, record.duplicate_of)
+        return None
 
-    async def _judge(self, found: DocumentFound, doc_id: str) -> DocumentRecord:
+    async def _judge(
+        self, fresh: dict[str, DocumentFound]
+    ) -> dict[str, DocumentRecord]:
+        """Read, compare and record the documents not judged before: one query per
+        kind of key and tenant, one insert for all."""
+        reads = await asyncio.gather(*(self._facts(f) for f in fresh.values()))
+        read = dict(zip(fresh, reads, strict=True))
+        tenants = {f.tenant_id for f in fresh.values()}
+        originals, modes = {}, {}
+        for tenant in tenants:
+            mine = [(i, f) for i, f in fresh.items() if f.tenant_id == tenant]
+            found_keys = [
+                keys(f.supplier_id, read[i], f.metadata)
+                for i, f in mine
+                if isinstance(read[i], DocumentFacts)
+            ]
+            originals[tenant] = await self.documents.originals(
+                tenant,
+                [f.file.sha256 for _, f in mine],
+                [k.strong for k in found_keys if k.strong],
+                [k.weak for k in found_keys if k.weak],
+            )
+            modes[tenant] = await self.mode_of(tenant)
+        judged: dict[str, DocumentRecord] = {}
+        for doc_id, found in fresh.items():
+            record = self._record(found, doc_id, read[doc_id], originals, modes)
+            judged[doc_id] = record
+            if record.verdict is Verdict.NEW and record.rejection is None:
+                originals[found.tenant_id].append(record)
+        inserted = await self.documents.insert_many(list(judged.values()))
+        lost = [i for i, ok in zip(judged, inserted, strict=True) if not ok]
+        if lost:  # someone recorded them between our read and write: theirs stand
+            theirs = await self.documents.get_many(lost)
+            if missing := set(lost) - set(theirs):
+                raise LookupError(f"{sorted(missing)} conflict with other records")
+            judged |= theirs
+        return judged
+
+    def _record(self, found, doc_id, read, originals, modes) -> DocumentRecord:
         base = {
             "document_id": doc_id,
             "tenant_id": found.tenant_id,
@@ -108,52 +179,31 @@ class DedupeHandler:
             "sha256": found.file.sha256,
             "created_at": self.clock(),
         }
-        try:
-            facts = await self._read(found)
-        except RejectedFile as bad:
-            record = DocumentRecord(
-                **base, verdict="new", rejection=f"{bad.code}: {bad.detail}"
-            )
-        else:
-            record = await self._compare(found, facts, base)
-        if not await self.documents.insert(record):
-            # Someone recorded it between our read and write: theirs stands.
-            record = await self.documents.get(doc_id)
-            if record is None:
-                raise LookupError(f"{doc_id} conflicts with another record")
-        return record
-
-    async def _read(self, found: DocumentFound) -> DocumentFacts:
-        self.reader.check_size(found.file.size)  # before loading a huge file
-        data = await self.files.get(found.file.sha256)
-        if data is None:  # retried, then dead-lettered: never dropped in silence
-            raise LookupError(f"file {found.file.sha256} is not in the file store")
-        return self.reader.read(data)
-
-    async def _compare(self, found, facts, base) -> DocumentRecord:
-        k = keys(found.supplier_id, facts, found.metadata)
-        tenant = found.tenant_id
-        same_bytes = await self.documents.find_new_by_sha(tenant, found.file.sha256)
-        same_fields = None
-        if k.strong is not None:
-            same_fields = await self.documents.find_new_by_key(tenant, k.strong)
-        if same_fields is None and k.weak is not None:
-            # A copy without its number matches on the rest; two numbers never do.
-            same_fields = await self.documents.find_new_by_weak_key(
-                tenant, k.weak, numberless_only=k.has_number
-            )
-        verdict = judge(
-            await self.mode_of(tenant),
-            same_bytes.document_id if same_bytes else None,
-            same_fields.document_id if same_fields else None,
+        if isinstance(read, str):  # not a document we accept: why
+            return DocumentRecord(**base, verdict=Verdict.NEW, rejection=read)
+        k = keys(found.supplier_id, read, found.metadata)
+        same_bytes, same_fields = same_as(
+            k, found.file.sha256, originals[found.tenant_id]
         )
+        verdict = judge(modes[found.tenant_id], same_bytes, same_fields)
         return DocumentRecord(
             **base,
             verdict=verdict.verdict,
             duplicate_of=verdict.duplicate_of,
             post=verdict.post,
-            facts=facts,
+            facts=read,
             strong_key=k.strong,
             weak_key=k.weak,
             has_number=k.has_number,
         )
+
+    async def _facts(self, found: DocumentFound) -> DocumentFacts | str:
+        """The facts read from the file, or why it is rejected."""
+        try:
+            self.reader.check_size(found.file.size)  # before loading a huge file
+            data = await self.files.get(found.file.sha256)
+            if data is None:  # retried, then dead-lettered: never dropped in silence
+                raise LookupError(f"file {found.file.sha256} is not in the file store")
+            return self.reader.read(data)
+        except RejectedFile as bad:
+            return f"{bad.code}: {bad.detail}"

@@ -61,6 +61,27 @@ def keys(supplier_id: str, facts: DocumentFacts, meta: DocumentMetadata) -> Keys
     return Keys(strong, weak, number is not None)
 
 
+def same_as(keys_: Keys, sha256: str, originals: list) -> tuple[str | None, str | None]:
+    """(same bytes, same fields): the first original (oldest first, each with
+    sha256, strong_key, weak_key and has_number) each layer matches."""
+
+    def first(matches) -> str | None:
+        return next((o.document_id for o in originals if matches(o)), None)
+
+    same_bytes = first(lambda o: o.sha256 == sha256)
+    same_fields = None
+    if keys_.strong is not None:
+        same_fields = first(lambda o: o.strong_key == keys_.strong)
+    if same_fields is None and keys_.weak is not None:
+        # A copy without its number matches on the rest; two numbers never do.
+        same_fields = first(
+            lambda o: (
+                o.weak_key == keys_.weak and not (keys_.has_number and o.has_number)
+            )
+        )
+    return same_bytes, same_fields
+
+
 def judge(
     mode: DedupeMode,
     same_bytes: str | None,

@@ -1,4 +1,5 @@
-"""Inbox stage: post each accepted document to the tenant's inbox exactly once."""
+"""Inbox stage: post each accepted document to the tenant's inbox exactly once, a
+batch of events at a time."""
 
 from collections.abc import AsyncIterator
 
@@ -7,7 +8,7 @@ from schemas.connection import Connection
 from schemas.events import DocumentAccepted, InboxPosted
 from schemas.records import InboxItem
 from streams.publish import Outgoing
-from streams.stage import Unprocessable
+from streams.stage import Effects, Unprocessable
 
 
 class UnknownConnection(Unprocessable):
@@ -38,15 +39,41 @@ class InboxHandler:
     async def on_document_accepted(
         self, accepted: DocumentAccepted
     ) -> AsyncIterator[Outgoing]:
-        conn = await self.connections.get(accepted.connection_id)
-        if conn is None or conn.tenant_id != accepted.tenant_id:
-            raise UnknownConnection(
-                f"document-accepted for unknown connection {accepted.connection_id}"
-            )
-        item = inbox_item(accepted, conn)
-        if await self.inbox.insert(accepted.tenant_id, item) is Delivery.DONE:
-            return
-        yield Outgoing(
-            "inbox-posted", accepted.tenant_id, accepted.caused(InboxPosted, item=item)
+        effects = await self.on_documents_accepted([accepted])
+        for out in effects.outgoing:
+            yield out
+        if effects.then is not None:
+            await effects.then()
+
+    async def on_documents_accepted(self, batch: list[DocumentAccepted]) -> Effects:
+        """Post a batch: one read of the connections, one insert, one update."""
+        conns = await self.connections.get_many({a.connection_id for a in batch})
+        items: dict[str, tuple[str, InboxItem, DocumentAccepted]] = {}
+        for accepted in batch:
+            conn = conns.get(accepted.connection_id)
+            if conn is None or conn.tenant_id != accepted.tenant_id:
+                raise UnknownConnection(
+                    f"document-accepted for unknown connection {accepted.connection_id}"
+                )
+            item = inbox_item(accepted, conn)
+            items.setdefault(item.item_id, (accepted.tenant_id, item, accepted))
+        deliveries = await self.inbox.insert_many(
+            [(t, i) for t, i, _ in items.values()]
         )
-        await self.inbox.mark_posted(item.item_id)
+        outgoing, posted = [], []
+        for (tenant, item, accepted), delivery in zip(
+            items.values(), deliveries, strict=True
+        ):
+            if delivery is Delivery.DONE:
+                continue
+            posted.append(item.item_id)
+            outgoing.append(
+                Outgoing(
+                    "inbox-posted", tenant, accepted.caused(InboxPosted, item=item)
+                )
+            )
+
+        async def mark_posted() -> None:
+            await self.inbox.mark_posted(posted)
+
+        return Effects(outgoing, mark_posted if posted else None)

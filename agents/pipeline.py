@@ -29,6 +29,9 @@ class Subscription:
     # A run that may take minutes (a fetch): started in the stage's run pool, side
     # by side with others, its message acknowledged once it is queued.
     pooled: bool = False
+    # A method taking a list of events (-> streams.stage.Effects): the agent takes
+    # what has arrived, up to a batch, and falls back to `method` one by one.
+    batch: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,10 +67,15 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
         "fetcher-answers",
         pooled=True,
     ),
-    # Keyed by tenant: one tenant's documents pass one at a time, so two copies of
-    # the same document cannot both be judged new.
+    # Keyed by tenant: one tenant's documents pass in order (a batch is judged as
+    # if one at a time), so two copies of one document cannot both be judged new.
     Subscription(
-        "document-found", DocumentFound, "dedupe", "on_document_found", "dedupe"
+        "document-found",
+        DocumentFound,
+        "dedupe",
+        "on_document_found",
+        "dedupe",
+        batch="on_documents_found",
     ),
     Subscription(
         "document-accepted",
@@ -75,6 +83,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
         "inbox",
         "on_document_accepted",
         "inbox",
+        batch="on_documents_accepted",
     ),
     Subscription("auth-failed", AuthFailed, "notifier", "on_auth_failed", "notifier"),
     Subscription(

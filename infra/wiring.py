@@ -8,8 +8,13 @@ from agents.pipeline import SUBSCRIPTIONS, TIMERS, Subscription, Timer, urgent
 from schemas import bounded_json
 from schemas.envelope import MAX_EVENT_BYTES
 from streams.run_pool import ROUTINE, URGENT, RunPool
-from streams.stage import StageRunner, run_event, run_timer
+from streams.stage import Raw, StageRunner, run_event, run_timer
 from streams.topics import Topics
+
+# Events a batched stage takes at once, and how long it waits for more to arrive:
+# under load batches fill at once; an event alone waits at most BATCH_WITHIN.
+BATCH_SIZE = 100
+BATCH_WITHIN = 0.05
 
 
 def wire(
@@ -36,6 +41,19 @@ def _agent(app, topics, sub: Subscription, runner: StageRunner, handler) -> None
     async def consume(stream):
         async for event in stream.events():
             await run_event(runner, sub.model, event, method)
+
+    async def consume_batches(stream):
+        # Faust acks a batch's events once this body has handled them all.
+        async for events in stream.take_events(BATCH_SIZE, within=BATCH_WITHIN):
+            messages = [
+                Raw(m.value, m.topic, m.key, (m.partition, m.offset))
+                for m in (event.message for event in events)
+            ]
+            await runner.run_batch(sub.model, messages, batch, method)
+
+    if sub.batch is not None:
+        batch = getattr(handler, sub.batch)
+        consume = consume_batches
 
     consume.__name__ = consume.__qualname__ = sub.name.replace("-", "_")
     app.agent(topics[sub.topic], name=sub.name, concurrency=1)(consume)

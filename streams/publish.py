@@ -35,6 +35,27 @@ class FaustPublisher:
         # Waiting for the ack keeps "publish, then persist the bookmark" ordered.
         await pending
 
+    async def publish_many(self, outgoing: list[Outgoing]) -> None:
+        """Send all, then wait for every ack: one round trip, not one each."""
+        pending = []
+        for out in outgoing:
+            key = out.key.encode() if out.key is not None else None
+            topic = self._topics[out.topic]
+            pending.append(await topic.send(key=key, value=out.event.to_bytes()))
+        for ack in pending:
+            await ack
+
+
+async def publish_all(publisher: Publisher, outgoing: list[Outgoing]) -> None:
+    """Publish all, in order; a publisher that can send them all before waiting for
+    the acks (the broker's) does."""
+    many = getattr(publisher, "publish_many", None)
+    if many is not None:
+        await many(outgoing)
+        return
+    for out in outgoing:
+        await publisher.publish(out)
+
 
 class ListPublisher:
     """Collects what would be published: for unit tests of handlers."""

@@ -4,7 +4,7 @@ import asyncio
 import itertools
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
 from aiokafka.errors import (
@@ -17,7 +17,7 @@ from aiokafka.errors import (
 from schemas.envelope import Event
 from streams.dead_letters import dead_letter
 from streams.outage import NoOutages, Outages
-from streams.publish import Outgoing, Publisher
+from streams.publish import Outgoing, Publisher, publish_all
 
 log = logging.getLogger(__name__)
 # Publishing failures no retry can mend: the letter is logged and skipped.
@@ -29,6 +29,28 @@ PERMANENT = (
 )
 
 Handler = Callable[[Event], AsyncIterator[Outgoing]]
+
+
+@dataclass
+class Effects:
+    """What a stage does for a batch of events: publish these, then run `then`
+    (marking them done) once every one is published."""
+
+    outgoing: list[Outgoing]
+    then: Callable[[], Awaitable[None]] | None = None
+
+
+BatchHandler = Callable[[list[Event]], Awaitable[Effects]]
+
+
+@dataclass(frozen=True)
+class Raw:
+    """One message as it came off the topic."""
+
+    value: bytes | None
+    topic: str
+    key: bytes | None
+    where: tuple[int, int] | None = None  # partition, offset
 
 
 class Unprocessable(Exception):
@@ -88,6 +110,64 @@ class StageRunner:
         finally:
             del self.busy[token]
             self.handled += 1
+
+    async def run_batch(
+        self,
+        model: type[Event],
+        messages: list[Raw],
+        batch: BatchHandler,
+        handler: Handler,
+    ) -> None:
+        """Handle many events in one go (fewer round trips to the database). If the
+        batch fails for any reason but an outage, each event runs again on its own
+        through run(), with its retries and dead letter: handlers are idempotent,
+        so what the batch did already is found done, never doubled."""
+        token = next(self._tokens)
+        self.busy[token] = time.monotonic()
+        try:
+            events, parsed = [], []
+            for msg in messages:
+                try:
+                    events.append(model.parse_raw_event(msg.value or b""))
+                    parsed.append(msg)
+                except ValueError as exc:
+                    log.warning(
+                        "%s: malformed event on %s: %s", self.stage, msg.topic, exc
+                    )
+                    await self._dead_letter(
+                        msg.value, msg.topic, msg.key, str(exc), 0, where=msg.where
+                    )
+            if events and not await self._batch(events, batch):
+                for m in parsed:
+                    await self._run(
+                        model, m.value, handler, m.topic, m.key, m.where, token
+                    )
+        finally:
+            del self.busy[token]
+            self.handled += len(messages)
+
+    async def _batch(self, events: list[Event], batch: BatchHandler) -> bool:
+        while True:
+            try:
+                effects = await batch(events)
+                await publish_all(self.publisher, effects.outgoing)
+                if effects.then is not None:
+                    await effects.then()
+                return True
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001
+                if self.outages.is_outage(exc):
+                    await self.outages.wait(self.stage)
+                    continue
+                log.info(
+                    "%s: a batch of %d failed (%s: %s); each event runs on its own",
+                    self.stage,
+                    len(events),
+                    type(exc).__name__,
+                    exc,
+                )
+                return False
 
     async def _run(self, model, raw, handler, topic, key, where, token) -> None:
         try:

@@ -22,6 +22,9 @@ class InMemoryConnectionStore:
     async def get(self, connection_id: str) -> Connection | None:
         return self.rows.get(connection_id)
 
+    async def get_many(self, connection_ids: set[str]) -> dict[str, Connection]:
+        return {i: self.rows[i] for i in connection_ids if i in self.rows}
+
     async def save(self, conn: Connection) -> bool:
         stored = self.rows.get(conn.connection_id)
         if stored is None or stored.version != conn.version:

@@ -21,36 +21,33 @@ class InMemoryDocumentStore:
     async def get(self, document_id: str) -> DocumentRecord | None:
         return self.rows.get(document_id)
 
-    async def find_new_by_sha(
-        self, tenant_id: str, sha256: str
-    ) -> DocumentRecord | None:
-        return self._original(tenant_id, lambda r: r.sha256 == sha256)
+    async def get_many(self, document_ids: list[str]) -> dict[str, DocumentRecord]:
+        return {i: self.rows[i] for i in document_ids if i in self.rows}
 
-    async def find_new_by_key(
-        self, tenant_id: str, strong_key: str
-    ) -> DocumentRecord | None:
-        return self._original(tenant_id, lambda r: r.strong_key == strong_key)
-
-    async def find_new_by_weak_key(
-        self, tenant_id: str, weak_key: str, numberless_only: bool
-    ) -> DocumentRecord | None:
-        return self._original(
-            tenant_id,
-            lambda r: r.weak_key == weak_key and not (numberless_only and r.has_number),
-        )
-
-    def _original(self, tenant_id: str, matches) -> DocumentRecord | None:
-        for rec in sorted(self.rows.values(), key=lambda r: r.created_at):
-            if (
-                rec.tenant_id == tenant_id
-                and rec.verdict is Verdict.NEW
-                and rec.rejection is None
-                and matches(rec)
-            ):
-                return rec
-        return None
+    async def originals(
+        self,
+        tenant_id: str,
+        sha256s: list[str],
+        strong_keys: list[str],
+        weak_keys: list[str],
+    ) -> list[DocumentRecord]:
+        shas, strong, weak = set(sha256s), set(strong_keys), set(weak_keys)
+        return [
+            rec
+            for rec in sorted(self.rows.values(), key=lambda r: r.created_at)
+            if rec.tenant_id == tenant_id
+            and rec.verdict is Verdict.NEW
+            and rec.rejection is None
+            and (rec.sha256 in shas or rec.strong_key in strong or rec.weak_key in weak)
+        ]
 
     async def insert(self, record: DocumentRecord) -> bool:
+        return (await self.insert_many([record]))[0]
+
+    async def insert_many(self, records: list[DocumentRecord]) -> list[bool]:
+        return [self._insert(record) for record in records]
+
+    def _insert(self, record: DocumentRecord) -> bool:
         key = (record.connection_id, record.supplier_document_id)
         taken = any(
             (r.connection_id, r.supplier_document_id) == key for r in self.rows.values()
@@ -60,9 +57,10 @@ class InMemoryDocumentStore:
         self.rows[record.document_id] = record
         return True
 
-    async def mark_sent(self, document_id: str) -> None:
-        rec = self.rows[document_id]
-        self.rows[document_id] = rec.model_copy(update={"accepted_sent": True})
+    async def mark_sent(self, document_ids: list[str]) -> None:
+        for document_id in document_ids:
+            rec = self.rows[document_id]
+            self.rows[document_id] = rec.model_copy(update={"accepted_sent": True})
 
     async def known_ids(self, connection_id: str, supplier_ids: list[str]) -> set[str]:
         wanted = set(supplier_ids)
@@ -113,8 +111,12 @@ class InMemoryInboxStore(_OnceStore):
         self.items.setdefault(item.item_id, (tenant_id, item))
         return self._claim(item.item_id)
 
-    async def mark_posted(self, item_id: str) -> None:
-        self.done[item_id] = True
+    async def insert_many(self, items: list[tuple[str, InboxItem]]) -> list[Delivery]:
+        return [await self.insert(tenant_id, item) for tenant_id, item in items]
+
+    async def mark_posted(self, item_ids: list[str]) -> None:
+        for item_id in item_ids:
+            self.done[item_id] = True
 
     async def list(
         self,

@@ -57,6 +57,10 @@ class MongoConnectionStore:
     async def get(self, connection_id: str) -> Connection | None:
         return from_doc(await self._c.find_one({"_id": connection_id}))
 
+    async def get_many(self, connection_ids: set[str]) -> dict[str, Connection]:
+        cursor = self._c.find({"_id": {"$in": sorted(connection_ids)}})
+        return {c.connection_id: c async for doc in cursor if (c := from_doc(doc))}
+
     async def list_by_tenant(self, tenant_id: str) -> list[Connection]:
         cursor = self._c.find(
             {"tenant_id": tenant_id, "status": {"$ne": ConnectionStatus.DELETED.value}}

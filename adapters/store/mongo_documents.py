@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from gridfs import AsyncGridFSBucket
 from gridfs.errors import NoFile
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
-from adapters.store.mongo_models import load
+from adapters.store.mongo_models import insert_each, load
 from adapters.store.ports import DocumentOutcomes, DocumentRecord
 from schemas.records import FileRef, Verdict
 
@@ -21,43 +20,49 @@ class MongoDocumentStore:
         doc = await self._c.find_one({"_id": document_id})
         return _record(doc)
 
-    async def find_new_by_sha(
-        self, tenant_id: str, sha256: str
-    ) -> DocumentRecord | None:
-        return await self._original({"tenant_id": tenant_id, "sha256": sha256})
+    async def get_many(self, document_ids: list[str]) -> dict[str, DocumentRecord]:
+        cursor = self._c.find({"_id": {"$in": list(document_ids)}})
+        return {doc["_id"]: _record(doc) async for doc in cursor}
 
-    async def find_new_by_key(
-        self, tenant_id: str, strong_key: str
-    ) -> DocumentRecord | None:
-        return await self._original({"tenant_id": tenant_id, "strong_key": strong_key})
-
-    async def find_new_by_weak_key(
-        self, tenant_id: str, weak_key: str, numberless_only: bool
-    ) -> DocumentRecord | None:
-        query = {"tenant_id": tenant_id, "weak_key": weak_key}
-        if numberless_only:
-            query["has_number"] = False
-        return await self._original(query)
-
-    async def _original(self, query: dict) -> DocumentRecord | None:
-        """The first accepted (new, readable) document matching the query."""
-        query |= {"verdict": Verdict.NEW.value, "rejection": None}
-        doc = await self._c.find_one(query, sort=[("created_at", 1)])
-        return _record(doc)
+    async def originals(
+        self,
+        tenant_id: str,
+        sha256s: list[str],
+        strong_keys: list[str],
+        weak_keys: list[str],
+    ) -> list[DocumentRecord]:
+        found: dict[str, dict] = {}
+        for field, values in (
+            ("sha256", sha256s),
+            ("strong_key", strong_keys),
+            ("weak_key", weak_keys),
+        ):
+            if not values:
+                continue
+            # Tenant and one key list: the index's own form. The verdict is checked
+            # below, not in the query, which would then scan on some servers.
+            query = {"tenant_id": tenant_id, field: {"$in": sorted(set(values))}}
+            async for doc in self._c.find(query):
+                if doc.get("verdict") == Verdict.NEW.value and not doc.get("rejection"):
+                    found[doc["_id"]] = doc
+        records = [_record(doc) for doc in found.values()]
+        return sorted(records, key=lambda r: (r.created_at, r.document_id))
 
     async def insert(self, record: DocumentRecord) -> bool:
-        doc = record.model_dump(mode="json")
-        doc["_id"] = doc.pop("document_id")
-        doc["created_at"] = record.created_at
-        try:
-            await self._c.insert_one(doc)
-        except DuplicateKeyError:
-            return False
-        return True
+        return (await self.insert_many([record]))[0]
 
-    async def mark_sent(self, document_id: str) -> None:
-        await self._c.update_one(
-            {"_id": document_id}, {"$set": {"accepted_sent": True}}
+    async def insert_many(self, records: list[DocumentRecord]) -> list[bool]:
+        docs = []
+        for record in records:
+            doc = record.model_dump(mode="json")
+            doc["_id"] = doc.pop("document_id")
+            doc["created_at"] = record.created_at
+            docs.append(doc)
+        return await insert_each(self._c, docs)
+
+    async def mark_sent(self, document_ids: list[str]) -> None:
+        await self._c.update_many(
+            {"_id": {"$in": list(document_ids)}}, {"$set": {"accepted_sent": True}}
         )
 
     async def known_ids(self, connection_id: str, supplier_ids: list[str]) -> set[str]:

@@ -4,22 +4,27 @@ from datetime import UTC, datetime, timedelta
 
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
+from adapters.store.mongo_models import insert_each
 from adapters.store.ports import Delivery, Reminder, parse_inbox_cursor
 from schemas.records import InboxItem
 
 
-async def _insert_once(collection, doc: dict, done_field: str) -> Delivery:
-    """Insert doc; if its _id exists, say whether the effect was confirmed."""
-    try:
-        await collection.insert_one({**doc, done_field: False})
-        return Delivery.NEW
-    except DuplicateKeyError:
-        existing = await collection.find_one({"_id": doc["_id"]}, {done_field: 1})
-        return (
-            Delivery.DONE if existing and existing.get(done_field) else Delivery.PENDING
-        )
+async def _insert_all_once(
+    collection, docs: list[dict], done_field: str
+) -> list[Delivery]:
+    """Insert each document; for one whose _id exists, say whether its effect was
+    confirmed. One write, and one read for those that existed."""
+    fresh = await insert_each(collection, [{**d, done_field: False} for d in docs])
+    taken = [d["_id"] for d, new in zip(docs, fresh, strict=True) if not new]
+    done: set = set()
+    if taken:
+        query = {"_id": {"$in": taken}, done_field: True}
+        done = {d["_id"] async for d in collection.find(query, {"_id": 1})}
+    return [
+        Delivery.NEW if new else Delivery.DONE if d["_id"] in done else Delivery.PENDING
+        for d, new in zip(docs, fresh, strict=True)
+    ]
 
 
 class MongoInboxStore:
@@ -27,14 +32,21 @@ class MongoInboxStore:
         self._c = db["inbox"]
 
     async def insert(self, tenant_id: str, item: InboxItem) -> Delivery:
-        doc = item.model_dump(mode="json")
-        doc["_id"] = doc["item_id"]
-        doc["tenant_id"] = tenant_id
-        doc["posted_at"] = datetime.now(UTC)
-        return await _insert_once(self._c, doc, "posted")
+        return (await self.insert_many([(tenant_id, item)]))[0]
 
-    async def mark_posted(self, item_id: str) -> None:
-        await self._c.update_one({"_id": item_id}, {"$set": {"posted": True}})
+    async def insert_many(self, items: list[tuple[str, InboxItem]]) -> list[Delivery]:
+        now = datetime.now(UTC)
+        docs = [
+            item.model_dump(mode="json")
+            | {"_id": item.item_id, "tenant_id": tenant, "posted_at": now}
+            for tenant, item in items
+        ]
+        return await _insert_all_once(self._c, docs, "posted")
+
+    async def mark_posted(self, item_ids: list[str]) -> None:
+        await self._c.update_many(
+            {"_id": {"$in": list(item_ids)}}, {"$set": {"posted": True}}
+        )
 
     async def list(
         self,
@@ -87,7 +99,7 @@ class MongoNotificationStore:
             "remind_at": None,
             "reminders_sent": 0,
         }
-        return await _insert_once(self._c, doc, "sent")
+        return (await _insert_all_once(self._c, [doc], "sent"))[0]
 
     async def mark_sent(
         self, notification_id: str, remind_at: datetime | None = None

@@ -57,6 +57,9 @@ class ConnectionStore(Protocol):
 
     async def get(self, connection_id: str) -> Connection | None: ...
 
+    async def get_many(self, connection_ids: set[str]) -> dict[str, Connection]:
+        """The connections that exist, by id: one query."""
+
     async def save(self, conn: Connection) -> bool:
         """Write conn, its version bumped, if the stored version is still
         conn.version; False when another writer came first."""
@@ -116,25 +119,27 @@ class SupplierStore(Protocol):
 class DocumentStore(Protocol):
     async def get(self, document_id: str) -> DocumentRecord | None: ...
 
-    async def find_new_by_sha(
-        self, tenant_id: str, sha256: str
-    ) -> DocumentRecord | None:
-        """The tenant's first accepted document with these bytes, if any."""
+    async def get_many(self, document_ids: list[str]) -> dict[str, DocumentRecord]:
+        """The records that exist, by id: one query."""
 
-    async def find_new_by_key(
-        self, tenant_id: str, strong_key: str
-    ) -> DocumentRecord | None:
-        """The tenant's first accepted document with these fields, if any."""
-
-    async def find_new_by_weak_key(
-        self, tenant_id: str, weak_key: str, numberless_only: bool
-    ) -> DocumentRecord | None:
-        """The same without the number; numberless_only: only originals that lack
-        one (two different numbers are two documents)."""
+    async def originals(
+        self,
+        tenant_id: str,
+        sha256s: list[str],
+        strong_keys: list[str],
+        weak_keys: list[str],
+    ) -> list[DocumentRecord]:
+        """The tenant's accepted documents (judged new, readable) with any of these
+        bytes or field keys, oldest first: what a batch of documents is compared
+        with. One query per kind of key, each served by an index."""
 
     async def insert(self, record: DocumentRecord) -> bool: ...
 
-    async def mark_sent(self, document_id: str) -> None: ...
+    async def insert_many(self, records: list[DocumentRecord]) -> list[bool]:
+        """Insert each; False where its id or portal id was recorded already."""
+
+    async def mark_sent(self, document_ids: list[str]) -> None:
+        """Their outcomes were published."""
 
     async def known_ids(self, connection_id: str, supplier_ids: list[str]) -> set[str]:
         """Which of these portal ids dedupe has already seen for the connection."""
@@ -153,7 +158,10 @@ class FileStore(Protocol):
 class InboxStore(Protocol):
     async def insert(self, tenant_id: str, item: InboxItem) -> Delivery: ...
 
-    async def mark_posted(self, item_id: str) -> None: ...
+    async def insert_many(self, items: list[tuple[str, InboxItem]]) -> list[Delivery]:
+        """insert for each (tenant, item), in one write where the database can."""
+
+    async def mark_posted(self, item_ids: list[str]) -> None: ...
 
     async def list(
         self,

@@ -165,11 +165,22 @@ async def test_documents_are_unique_per_connection_and_portal_id(stores):
     assert await docs.insert(
         record("d3", supplier_id="inv-2", verdict=Verdict.DUPLICATE)
     )
-    assert (await docs.find_new_by_sha("t1", "a" * 64)).document_id == "d1"
-    assert await docs.find_new_by_sha("t2", "a" * 64) is None
+    assert [r.document_id for r in await docs.originals("t1", ["a" * 64], [], [])] == [
+        "d1"
+    ]
+    assert await docs.originals("t2", ["a" * 64], [], []) == []
     assert await docs.known_ids("c1", ["inv-1", "inv-9"]) == {"inv-1"}
-    await docs.mark_sent("d1")
+    await docs.mark_sent(["d1"])
     assert (await docs.get("d1")).accepted_sent
+    # Many at once: one taken id and one taken portal id are refused, the rest go in.
+    batch = [
+        record("d1"),
+        record("d4", supplier_id="inv-4"),
+        record("d5", supplier_id="inv-2"),
+        record("d6", supplier_id="inv-6"),
+    ]
+    assert await docs.insert_many(batch) == [False, True, False, True]
+    assert set(await docs.get_many(["d4", "d5", "d6", "d9"])) == {"d4", "d6"}
 
 
 async def test_files_are_stored_once_by_content(stores):
@@ -197,9 +208,15 @@ async def test_inbox_and_notifications_record_each_effect_once(stores):
     inbox = stores["inbox"]
     assert await inbox.insert("t1", item) is Delivery.NEW
     assert await inbox.insert("t1", item) is Delivery.PENDING
-    await inbox.mark_posted("d1")
+    await inbox.mark_posted(["d1"])
     assert await inbox.insert("t1", item) is Delivery.DONE
-    assert await inbox.list("t1") == [item] and await inbox.list("t2") == []
+    other = item.model_copy(update={"item_id": "d2", "document_id": "d2"})
+    assert await inbox.insert_many([("t1", item), ("t1", other)]) == [
+        Delivery.DONE,
+        Delivery.NEW,
+    ]
+    assert await inbox.insert_many([("t1", other)]) == [Delivery.PENDING]
+    assert await inbox.list("t1") == [item, other] and await inbox.list("t2") == []
     notes = stores["notifications"]
     assert await notes.claim("x", "c1") is Delivery.NEW
     await notes.mark_sent("x")
@@ -426,12 +443,16 @@ async def test_field_keys_find_the_original_and_skip_rejected_files(stores):
     )
     for rec in (bad, first, bare):
         assert await docs.insert(rec)
-    assert (await docs.find_new_by_key("t1", "s|1")).document_id == "d1"
-    assert await docs.find_new_by_key("t2", "s|1") is None
-    assert (await docs.find_new_by_weak_key("t1", "w", False)).document_id == "d1"
-    assert await docs.find_new_by_weak_key("t1", "w", True) is None  # it has a number
-    assert (await docs.find_new_by_weak_key("t1", "w2", True)).document_id == "d2"
-    assert await docs.find_new_by_sha("t1", "b" * 64) is None  # rejected: no original
+
+    async def originals(tenant="t1", shas=(), strong=(), weak=()):
+        found = await docs.originals(tenant, list(shas), list(strong), list(weak))
+        return [r.document_id for r in found]
+
+    assert await originals(strong=["s|1"]) == ["d1"]  # d0 is rejected: no original
+    assert await originals("t2", strong=["s|1"]) == []
+    assert await originals(weak=["w", "w2"]) == ["d1", "d2"]
+    assert await originals(shas=["b" * 64]) == []
+    assert await originals(shas=["a" * 64], strong=["s|1"], weak=["w"]) == ["d1"]
 
 
 async def test_outcomes_count_how_a_connections_documents_were_judged(stores):

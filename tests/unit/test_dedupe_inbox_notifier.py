@@ -55,6 +55,36 @@ async def test_an_unconfirmed_acceptance_is_sent_again():
     assert len(await drain(docs.on_document_found(found("inv-1", "a")))) == 1
 
 
+async def test_a_batch_is_judged_as_if_one_document_came_at_a_time():
+    batch = [
+        found("inv-1", "a"),
+        found("inv-2", "a", connection_id="c2"),  # same bytes: dropped
+        found("inv-1", "a"),  # the same event again
+        found("inv-3", "b"),
+        found("inv-1", "a", tenant_id="t2", connection_id="c9"),  # another tenant
+    ]
+    one_by_one, together = InMemoryDocumentStore(), InMemoryDocumentStore()
+    singly = [
+        o
+        for f in batch
+        for o in await drain(dedupe_handler(one_by_one).on_document_found(f))
+    ]
+    handler = dedupe_handler(together)
+    effects = await handler.on_documents_found(batch)
+    assert [o.event.document_id for o in effects.outgoing] == [
+        o.event.document_id for o in singly
+    ]
+    assert len(effects.outgoing) == 3
+    # Judged alike, and marked sent only once the outcomes are published.
+    assert together.rows == {
+        i: r.model_copy(update={"accepted_sent": False})
+        for i, r in one_by_one.rows.items()
+    }
+    await effects.then()
+    assert together.rows == one_by_one.rows
+    assert (await handler.on_documents_found(batch)).outgoing == []
+
+
 async def accepted() -> DocumentAccepted:
     """What dedupe emits for a new document: made by the handler, not by hand."""
     out = await drain(dedupe_handler().on_document_found(found()))
@@ -75,6 +105,17 @@ async def test_inbox_posts_once_with_owner_and_kind():
     assert (item.owner, item.kind, item.connection_id) == ("ACME Ltd", "cost", "c1")
     assert await drain(handler.on_document_accepted(await accepted())) == []
     assert len(await inbox.list("t1")) == 1 and await inbox.list("t2") == []
+
+
+async def test_inbox_posts_a_batch_once_per_document():
+    inbox = InMemoryInboxStore()
+    handler = InboxHandler(await connections(), inbox)
+    event = await accepted()
+    effects = await handler.on_documents_accepted([event, event])
+    assert [o.event.item.item_id for o in effects.outgoing] == [event.document_id]
+    assert (await handler.on_documents_accepted([event])).outgoing  # not confirmed
+    await effects.then()
+    assert (await handler.on_documents_accepted([event])).outgoing == []
 
 
 class Outbox:

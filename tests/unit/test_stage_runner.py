@@ -4,7 +4,7 @@ import base64
 
 from schemas.events import FetchDue
 from streams.publish import ListPublisher, Outgoing
-from streams.stage import RetryPolicy, StageRunner
+from streams.stage import Effects, Raw, RetryPolicy, StageRunner
 
 
 def runner():
@@ -62,3 +62,36 @@ async def test_a_transient_failure_recovers_without_dead_letter():
     await r.run(FetchDue, due.to_bytes(), flaky, topic="fetch-due", key=None)
     assert r.publisher.events("dead-letter") == []
     assert len(r.publisher.events("inbox-posted")) == 1
+
+
+async def test_a_failed_batch_runs_each_event_on_its_own():
+    def due(connection_id: str) -> FetchDue:
+        return FetchDue(
+            tenant_id="t",
+            connection_id=connection_id,
+            reason="manual",
+            since="2025-01-01",
+        )
+
+    async def batch(events):
+        if any(e.connection_id == "bad" for e in events):
+            raise ValueError("one bad event")
+        return Effects([Outgoing("inbox-posted", "k", e) for e in events])
+
+    async def single(event):
+        if event.connection_id == "bad":
+            raise ValueError("no such connection")
+        yield Outgoing("inbox-posted", "k", event)
+
+    r = runner()
+    raws = [due("c1").to_bytes(), b"{oops", due("bad").to_bytes(), due("c2").to_bytes()]
+    messages = [Raw(raw, "fetch-due", b"k", (0, i)) for i, raw in enumerate(raws)]
+    await r.run_batch(FetchDue, messages, batch, single)
+    posted = [e.connection_id for e in r.publisher.events("inbox-posted")]
+    assert posted == ["c1", "c2"]
+    letters = r.publisher.events("dead-letter")
+    assert [letter.original_offset for letter in letters] == [1, 2]
+    assert "ValueError: no such connection" in letters[1].error
+    assert r.handled == 4 and not r.busy
+    await r.run_batch(FetchDue, messages[:1] + messages[3:], batch, single)
+    assert len(r.publisher.events("inbox-posted")) == 4  # a whole batch, in one go
