@@ -60,7 +60,15 @@ class DedupeHandler:
     async def on_documents_found(self, batch: list[DocumentFound]) -> Effects:
         """Judge a batch in order, as if one at a time: each document is compared
         with the tenant's originals and with those judged new before it here."""
-        conns = await self.connections.get_many({f.connection_id for f in batch})
+        ids = [document_id_for(found) for found in batch]
+        # Three independent reads at once. Layer 1: a portal document already
+        # judged is never judged again; the files are those of all that fit (in
+        # the usual flow none was judged before: the fetcher skips known ones).
+        conns, records, files = await asyncio.gather(
+            self.connections.get_many({f.connection_id for f in batch}),
+            self.documents.get_many(ids),
+            self.files.get_many([f.file.sha256 for f in batch if self._fits(f)]),
+        )
         for found in batch:
             conn = conns.get(found.connection_id)
             if conn is None or conn.tenant_id != found.tenant_id:
@@ -68,15 +76,12 @@ class DedupeHandler:
                 raise Unprocessable(
                     f"document-found for unknown connection {found.connection_id}"
                 )
-        ids = [document_id_for(found) for found in batch]
-        # Layer 1: a portal document already judged is never judged again.
-        records = await self.documents.get_many(ids)
         fresh: dict[str, DocumentFound] = {}
         for found, doc_id in zip(batch, ids, strict=True):
             if doc_id not in records:
                 fresh.setdefault(doc_id, found)
         if fresh:
-            records |= await self._judge(fresh)
+            records |= await self._judge(fresh, files)
         outgoing: list[Outgoing] = []
         sent: list[str] = []
         for found, doc_id in zip(batch, ids, strict=True):
@@ -133,12 +138,11 @@ class DedupeHandler:
         return None
 
     async def _judge(
-        self, fresh: dict[str, DocumentFound]
+        self, fresh: dict[str, DocumentFound], files: dict[str, bytes]
     ) -> dict[str, DocumentRecord]:
         """Read, compare and record the documents not judged before: one query per
         kind of key and tenant, one insert for all."""
-        reads = await asyncio.gather(*(self._facts(f) for f in fresh.values()))
-        read = dict(zip(fresh, reads, strict=True))
+        read = {i: await self._facts(f, files) for i, f in fresh.items()}
         tenants = {f.tenant_id for f in fresh.values()}
         originals, modes = {}, {}
         for tenant in tenants:
@@ -197,11 +201,20 @@ class DedupeHandler:
             has_number=k.has_number,
         )
 
-    async def _facts(self, found: DocumentFound) -> DocumentFacts | str:
+    def _fits(self, found: DocumentFound) -> bool:
+        """Small enough to load (a larger one is rejected without loading it)."""
+        try:
+            self.reader.check_size(found.file.size)
+        except RejectedFile:
+            return False
+        return True
+
+    async def _facts(self, found: DocumentFound, files: dict) -> DocumentFacts | str:
         """The facts read from the file, or why it is rejected."""
         try:
             self.reader.check_size(found.file.size)  # before loading a huge file
-            data = await self.files.get(found.file.sha256)
+            sha = found.file.sha256
+            data = files[sha] if sha in files else await self.files.get(sha)
             if data is None:  # retried, then dead-lettered: never dropped in silence
                 raise LookupError(f"file {found.file.sha256} is not in the file store")
             return self.reader.read(data)

@@ -3,6 +3,7 @@ credential keys, with the worker settings that point at them. Each trial adds a
 worker with a database of its own (infra.local.own_worker.OwnWorker)."""
 
 import json
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,3 +74,16 @@ async def inbox_numbers(uri: str, connection_id: str) -> list[str] | None:
     finally:
         await client.close()
     return [r["metadata"]["number"] for r in rows]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0

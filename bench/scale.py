@@ -2,16 +2,16 @@
 request takes LATENCY seconds, with thousands of small accounts.
 
 Run: python -m bench.scale [--connections 600] [--latency 0.5] [--stored 100000]
-(about 5 minutes). Prints, from one run: connections per second for one worker; the
-peak runs and portal requests in flight; the ideal for that concurrency and latency,
-and the ratio to it; the first document of a new connection while scheduled runs
-fill the worker; the scheduler's tick with --stored connections of which 1% are due;
-the worker's RSS over the run."""
+[--documents 1000] (about 6 minutes). Prints, from one run: connections per second
+for one worker; the peak runs and portal requests in flight; the ideal for that
+concurrency and latency, and the ratio to it; documents per second through dedupe
+and inbox against the database's own ceiling for the same writes; the first
+document of a new connection while scheduled runs fill the worker; the scheduler's
+tick with --stored connections of which 1% are due; the worker's RSS over the run."""
 
 import argparse
 import asyncio
 import json
-import os
 import tempfile
 import time
 from datetime import UTC, date, datetime
@@ -22,6 +22,8 @@ from pymongo import AsyncMongoClient
 
 from adapters.portals.catalog import CATALOG_FILE
 from adapters.vault.sealing import KeyRing
+from bench.harness import cpu_seconds, rss_mib
+from bench.scale_documents import documents_per_second
 from bench.scheduler_tick import scheduler_tick
 from infra.demo import connection_event
 from infra.demo_portal.data import Account, load_specs
@@ -71,19 +73,6 @@ def scale_catalog(path: Path) -> None:
     path.write_text(json.dumps({"suppliers": [entry]}))
 
 
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time the process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 async def health(port: int) -> dict:
     url = f"http://127.0.0.1:{port}/healthz"
     async with aiohttp.ClientSession() as http, http.get(url) as resp:
@@ -125,8 +114,9 @@ async def throughput(own: OwnWorker, spec, url, keys, n: int, latency: float) ->
     worker, database = own.worker.proc.pid, own.mongo.proc.pid
     cpu = (cpu_seconds(worker), cpu_seconds(database))
     rss, started = [], time.monotonic()
-    for event in events:
-        await own.publish("connection-created", event.to_bytes(), event.connection_id)
+    await own.publish_many(
+        "connection-created", [(e.to_bytes(), e.connection_id) for e in events]
+    )
 
     async def all_fetched():
         rss.append(rss_mib(own.worker.proc.pid))
@@ -202,7 +192,7 @@ async def first_document_under_load(own: OwnWorker, spec, keys, n: int) -> dict:
     }
 
 
-async def main(connections: int, latency: float, stored: int) -> None:
+async def main(connections: int, latency: float, stored: int, documents: int) -> None:
     home = Path(tempfile.mkdtemp(prefix="billhound-scale-"))
     broker, bootstrap = start_broker(home / "broker.log")
     mail = MailCatcher().start()
@@ -231,6 +221,8 @@ async def main(connections: int, latency: float, stored: int) -> None:
     try:
         own.start()
         load = await throughput(own, spec, url, keys, connections, latency)
+        conns = [f"conn-{i:05d}" for i in range(connections)]
+        docs = await documents_per_second(own, spec, "scale", conns, documents)
         first = await first_document_under_load(own, spec, keys, connections)
     finally:
         own.stop()
@@ -253,6 +245,12 @@ async def main(connections: int, latency: float, stored: int) -> None:
     print(
         f"  CPU while fetching: worker {load['worker_busy']:.0%} of a core, "
         f"database {load['database_busy']:.0%} of a core"
+    )
+    print(
+        f"  documents, document-found to inbox: {docs['per_second']:.0f}/s for "
+        f"{docs['documents']}; the database alone, the same writes in batches: "
+        f"{docs['ceiling_per_second']:.0f}/s; ratio {docs['ratio']:.0%} (CPU: "
+        f"worker {docs['worker_busy']:.0%}, database {docs['database_busy']:.0%})"
     )
     print(
         f"  a new connection under load ({first['running_then']} scheduled runs "
@@ -279,5 +277,6 @@ if __name__ == "__main__":
     parser.add_argument("--connections", type=int, default=600)
     parser.add_argument("--latency", type=float, default=0.5)
     parser.add_argument("--stored", type=int, default=100_000)
+    parser.add_argument("--documents", type=int, default=1000)
     args = parser.parse_args()
-    asyncio.run(main(args.connections, args.latency, args.stored))
+    asyncio.run(main(args.connections, args.latency, args.stored, args.documents))

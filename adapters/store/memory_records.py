@@ -90,6 +90,9 @@ class InMemoryFileStore:
     async def get(self, sha256: str) -> bytes | None:
         return self.blobs.get(sha256)
 
+    async def get_many(self, sha256s: list[str]) -> dict[str, bytes]:
+        return {sha: data for sha in sha256s if (data := await self.get(sha))}
+
 
 class _OnceStore:
     def __init__(self) -> None:

@@ -105,6 +105,7 @@ class GridFsFileStore:
     def __init__(self, db: AsyncDatabase, bucket: str = "files") -> None:
         self._bucket = AsyncGridFSBucket(db, bucket_name=bucket)
         self._files = db[f"{bucket}.files"]
+        self._chunks = db[f"{bucket}.chunks"]
 
     async def put(self, data: bytes, filename: str, content_type: str) -> FileRef:
         sha = hashlib.sha256(data).hexdigest()
@@ -123,3 +124,23 @@ class GridFsFileStore:
         except NoFile:
             return None
         return await stream.read()
+
+    async def get_many(self, sha256s: list[str]) -> dict[str, bytes]:
+        """Two queries for any number of files (GridFS's own layout: the files by
+        name, then their chunks in order); a file whose bytes do not hash to its
+        name (an upload cut short) is left out, as if it were not stored."""
+        names = sorted(set(sha256s))
+        ids = {}
+        async for f in self._files.find({"filename": {"$in": names}}, {"filename": 1}):
+            ids[f["_id"]] = f["filename"]
+        parts: dict = {}  # per stored file (a name may have been stored twice)
+        async for chunk in self._chunks.find({"files_id": {"$in": list(ids)}}):
+            parts.setdefault(chunk["files_id"], []).append(
+                (chunk["n"], bytes(chunk["data"]))
+            )
+        found = {}
+        for file_id, pieces in parts.items():
+            data = b"".join(piece for _, piece in sorted(pieces))
+            if hashlib.sha256(data).hexdigest() == ids[file_id]:
+                found[ids[file_id]] = data
+        return found

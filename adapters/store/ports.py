@@ -154,6 +154,10 @@ class FileStore(Protocol):
 
     async def get(self, sha256: str) -> bytes | None: ...
 
+    async def get_many(self, sha256s: list[str]) -> dict[str, bytes]:
+        """Those stored, by sha256, in a few queries; one missing here may still be
+        read by get (a copy stored twice, say)."""
+
 
 class InboxStore(Protocol):
     async def insert(self, tenant_id: str, item: InboxItem) -> Delivery: ...

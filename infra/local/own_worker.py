@@ -62,11 +62,20 @@ class OwnWorker:
         self.stop_db()
 
     async def publish(self, topic: str, raw: bytes, key: str) -> None:
+        await self.publish_many(topic, [(raw, key)])
+
+    async def publish_many(self, topic: str, messages: list[tuple[bytes, str]]):
+        """Send all through one producer, then wait for every ack."""
         producer = AIOKafkaProducer(
             bootstrap_servers=self.base["kafka_bootstrap"], acks="all"
         )
         await producer.start()
         try:
-            await producer.send_and_wait(self.prefix + topic, raw, key=key.encode())
+            sent = [
+                await producer.send(self.prefix + topic, raw, key=key.encode())
+                for raw, key in messages
+            ]
+            for ack in sent:
+                await ack
         finally:
             await producer.stop()

@@ -190,6 +190,10 @@ async def test_files_are_stored_once_by_content(stores):
     assert one.sha256 == two.sha256 and one.size == 11
     assert await files.get(one.sha256) == b"%PDF-1 same"
     assert await files.get("0" * 64) is None
+    big = bytes(range(256)) * 4000  # over a megabyte: GridFS keeps it in chunks
+    ref = await files.put(big, "big.pdf", "application/pdf")
+    many = await files.get_many([one.sha256, ref.sha256, "0" * 64])
+    assert many == {one.sha256: b"%PDF-1 same", ref.sha256: big}
 
 
 async def test_inbox_and_notifications_record_each_effect_once(stores):
