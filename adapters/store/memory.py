@@ -64,7 +64,7 @@ class InMemoryConnectionStore:
                 for c in self.rows.values()
                 if c.claimable(now) and c.supplier_id not in exclude_suppliers
             ),
-            key=lambda c: c.next_check_at,
+            key=lambda c: c.claimable_at,  # the order the stored index gives
         )
         return found[:limit]
 
