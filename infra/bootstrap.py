@@ -10,15 +10,12 @@ from datetime import timedelta
 import faust
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
-from pymongo import AsyncMongoClient
 
 from adapters.documents.reader import DocumentReader
-from adapters.mail.smtp import SmtpMailer
 from adapters.mail.templates import compose
 from adapters.portals.catalog import Catalog
 from adapters.portals.check import PortalLoginCheck
 from adapters.portals.directory import CatalogDirectory
-from adapters.portals.factory import CatalogPortalFactory
 from adapters.store.availability import MongoAvailability
 from adapters.store.mongo_connections import MongoConnectionStore
 from adapters.store.mongo_documents import GridFsFileStore, MongoDocumentStore
@@ -32,13 +29,13 @@ from agents import dedupe, fetcher, inbox, notifier, scheduler
 from agents.fetch_deps import FetchDeps
 from agents.fetch_policy import RetryBackoff
 from agents.pipeline import STAGES
-from agents.schedule_policy import SchedulePolicy
 from agents.services.bus import Bus
 from agents.services.connections import Connections
 from agents.services.inbox import Inbox
 from agents.services.invitations import Invitations
 from agents.services.logins import Logins
 from agents.services.tenants import Tenants
+from infra.clients import mongo_client, portal_factory, schedule_policy, smtp_mailer
 from infra.health import WorkerHealth
 from infra.settings import Settings
 from infra.wiring import wire
@@ -54,15 +51,6 @@ from streams.stage import RetryPolicy, StageRunner
 from streams.topics import Topics
 
 log = logging.getLogger(__name__)
-
-
-def mongo_client(settings: Settings) -> AsyncMongoClient:
-    # tz_aware: datetimes come back as UTC-aware, so comparisons with utcnow() work.
-    return AsyncMongoClient(
-        settings.mongodb_uri,
-        tz_aware=True,
-        serverSelectionTimeoutMS=int(settings.mongodb_timeout_seconds * 1000),
-    )
 
 
 async def prepare(settings: Settings) -> None:
@@ -93,26 +81,6 @@ async def prepare(settings: Settings) -> None:
         await client.close()
 
 
-def smtp_mailer(settings: Settings) -> SmtpMailer:
-    return SmtpMailer(
-        settings.smtp_host,
-        settings.smtp_port,
-        settings.mail_from,
-        username=settings.smtp_username,
-        password=settings.smtp_password,
-        start_tls=settings.smtp_starttls,
-    )
-
-
-def schedule_policy(settings: Settings) -> SchedulePolicy:
-    return SchedulePolicy(
-        lease_seconds=settings.fetch_lease_seconds,
-        jitter_fraction=settings.schedule_jitter_fraction,
-        lookback_days=settings.lookback_days,
-        max_running=settings.scheduler_max_running,
-    )
-
-
 def stage_handlers(settings: Settings) -> dict[str, object]:
     """Each stage's handler over MongoDB, SMTP, the portals and the key ring; each
     client and store built once and shared."""
@@ -124,7 +92,7 @@ def stage_handlers(settings: Settings) -> dict[str, object]:
     keys = KeyRing.load(settings.vault_keys_dir)
     catalog = Catalog.load(settings.portal_urls, extra=settings.catalog_files)
     directory = CatalogDirectory(catalog)
-    portals = CatalogPortalFactory(catalog, settings.portal_timeout_seconds)
+    portals = portal_factory(settings, catalog, db)
     suppliers = MongoSupplierStore(db)
     tenants = MongoTenantStore(db)
 
@@ -258,7 +226,7 @@ async def build_web(settings: Settings) -> tuple[WebServices, list]:
         public_key = KeyRing.load(settings.vault_keys_dir).public_key_b64()
     sealer = PublicKeySealer(public_key)
     catalog = Catalog.load(settings.portal_urls, extra=settings.catalog_files)
-    portals = CatalogPortalFactory(catalog, settings.portal_timeout_seconds)
+    portals = portal_factory(settings, catalog, db)  # its logins count in the rate
     logins = Logins(
         CatalogDirectory(catalog),
         PortalLoginCheck(portals),

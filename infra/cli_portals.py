@@ -53,7 +53,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_resume(args: argparse.Namespace) -> int:
     from adapters.store.mongo_suppliers import MongoSupplierStore
-    from infra.bootstrap import mongo_client
+    from infra.clients import mongo_client
 
     try:
         Catalog.load().supplier(args.supplier)

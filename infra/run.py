@@ -5,7 +5,7 @@ import signal
 import time
 from pathlib import Path
 
-from infra.bootstrap import mongo_client
+from infra.clients import mongo_client
 from infra.demo import DEMO_TENANT, DEMO_TENANT_NAME, demo_connections, publish
 from infra.demo_portal.data import load_specs
 from infra.local.stack import LocalStack

@@ -7,8 +7,9 @@ import signal
 from aiohttp import web
 
 from adapters.web.app import AccessLog, build_app
-from infra.bootstrap import build_web, mongo_client, prepare, tenant_service
+from infra.bootstrap import build_web, prepare, tenant_service
 from infra.cli_env import Unreachable, say_unreachable, service_steps, wait_until_ready
+from infra.clients import mongo_client
 from infra.settings import Settings
 from schemas.records import Tenant
 

@@ -1,12 +1,11 @@
 """Opens a portal session for a catalog supplier with the engine the catalog names,
-paced by the supplier's limits (shared by every session of this process)."""
+within the supplier's limits: its sessions per process, its request rate across
+every process that shares the request budget."""
 
 import asyncio
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-
-from aiolimiter import AsyncLimiter
 
 from adapters.portals.catalog import Catalog, Supplier, Variant
 from adapters.portals.custom import ADAPTERS
@@ -15,6 +14,7 @@ from adapters.portals.engines.config import HtmlConfig, JsonApiConfig
 from adapters.portals.engines.html import HtmlPortal
 from adapters.portals.engines.json_api import JsonApiPortal
 from adapters.portals.http import PortalHttp, new_client
+from adapters.portals.pacing import LocalBudget, RequestBudget, SharedPace
 from adapters.portals.protocol import PortalSession
 
 
@@ -35,19 +35,27 @@ class CatalogPortalFactory(CatalogDirectory):
     """The PortalOpener over the catalog (and, for the web's connect-time check, its
     directory too): one engine session per open, paced by the supplier's limits."""
 
-    def __init__(self, catalog: Catalog, timeout_seconds: float = 30.0) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        timeout_seconds: float = 30.0,
+        budget: RequestBudget | None = None,
+    ) -> None:
         super().__init__(catalog)
         self._timeout = timeout_seconds
-        self._limiters: dict[str, AsyncLimiter] = {}
+        # The workers' shared budget (MongoDB) makes the rate hold across workers;
+        # without one (a CLI check) it holds within this process.
+        self._budget = budget or LocalBudget()
+        self._paces: dict[str, SharedPace] = {}
         self._sessions: dict[str, asyncio.Semaphore] = defaultdict(asyncio.Semaphore)
 
-    def _limiter(self, supplier: Supplier) -> AsyncLimiter:
-        if supplier.id not in self._limiters:
-            # Capacity one: requests are spaced 1/rate apart, no bursts, so a portal
-            # never sees more than rate (+1 at the edge) requests in any second.
-            limiter = AsyncLimiter(1, 1 / supplier.limits.requests_per_second)
-            self._limiters[supplier.id] = limiter
-        return self._limiters[supplier.id]
+    def _pace(self, supplier: Supplier) -> SharedPace:
+        if supplier.id not in self._paces:
+            # Requests spaced 1/rate apart, no bursts, so a portal never sees more
+            # than its rate (+1 at the edge) in any second, from all workers.
+            rate = supplier.limits.requests_per_second
+            self._paces[supplier.id] = SharedPace(supplier.id, rate, self._budget)
+        return self._paces[supplier.id]
 
     @asynccontextmanager
     async def open(
@@ -60,7 +68,7 @@ class CatalogPortalFactory(CatalogDirectory):
                 supplier.limits.max_sessions
             )
         async with self._sessions[supplier.id], new_client(self._timeout) as client:
-            http = PortalHttp(client, base_url, self._limiter(supplier))
+            http = PortalHttp(client, base_url, self._pace(supplier))
             yield build_session(
                 supplier, self.catalog.variant(supplier_id, variant), http
             )

@@ -1,11 +1,11 @@
 """The HTTP side every engine shares: one client per session, the supplier's request
 rate, status codes to the taxonomy, cookies to keep between runs."""
 
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
-from aiolimiter import AsyncLimiter
 from yarl import URL
 
 from adapters.portals.protocol import (
@@ -17,6 +17,8 @@ from adapters.portals.protocol import (
 )
 
 USER_AGENT = "Billhound/0.1 (+https://billhound.dev/bot)"
+REDIRECTS = {301, 302, 303, 307, 308}
+MAX_REDIRECTS = 10  # aiohttp's own limit
 
 
 def new_client(timeout_seconds: float) -> aiohttp.ClientSession:
@@ -32,7 +34,10 @@ class PortalHttp:
     """Requests to one portal, paced by the supplier's shared limiter."""
 
     def __init__(
-        self, client: aiohttp.ClientSession, base_url: str, limiter: AsyncLimiter
+        self,
+        client: aiohttp.ClientSession,
+        base_url: str,
+        limiter: AbstractAsyncContextManager,
     ) -> None:
         self.client = client
         self.base = base_url.rstrip("/") + "/"
@@ -50,19 +55,35 @@ class PortalHttp:
     async def request(
         self, method: str, path: str, **kwargs: Any
     ) -> tuple[aiohttp.ClientResponse, bytes]:
-        """One request; 429/5xx and network failures become taxonomy errors."""
+        """One request, its redirects followed here so that each hop is paced as
+        the portal counts it; 429/5xx and network failures become taxonomy errors."""
+        url = self.url(path)
+        for _ in range(MAX_REDIRECTS + 1):
+            resp, body = await self._send(method, url, **kwargs)
+            location = resp.headers.get("Location")
+            if resp.status not in REDIRECTS or location is None:
+                raise_for_portal_status(resp)
+                return resp, body
+            url = urljoin(str(resp.url), location)
+            if resp.status == 303 or (resp.status in (301, 302) and method == "POST"):
+                # As browsers (and aiohttp) do: the form is not sent again.
+                method = "GET" if method != "HEAD" else method
+                kwargs = {k: v for k, v in kwargs.items() if k not in ("data", "json")}
+        raise PortalError(f"portal redirected more than {MAX_REDIRECTS} times")
+
+    async def _send(
+        self, method: str, url: str, **kwargs: Any
+    ) -> tuple[aiohttp.ClientResponse, bytes]:
         async with self.limiter:
             try:
                 async with self.client.request(
-                    method, self.url(path), **kwargs
+                    method, url, allow_redirects=False, **kwargs
                 ) as resp:
-                    body = await resp.read()
+                    return resp, await resp.read()
             except (TimeoutError, aiohttp.ClientConnectionError) as exc:
                 raise PortalUnavailable(
                     f"cannot reach portal: {type(exc).__name__}"
                 ) from exc
-        raise_for_portal_status(resp)
-        return resp, body
 
     async def document(self, ref: DocumentRef, **kwargs: Any) -> bytes:
         """A listed document's bytes; anything but 200 is the portal's fault."""

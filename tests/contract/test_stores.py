@@ -1,11 +1,13 @@
 """One contract per store port, run against every implementation (memory, MongoDB)."""
 
+import asyncio
 import uuid
 from datetime import date, timedelta
 
 import pytest
 from pymongo import AsyncMongoClient
 
+from adapters.portals.pacing import LocalBudget
 from adapters.store import memory, memory_records
 from adapters.store.connection_changes import (
     TransitionNotAllowed,
@@ -16,7 +18,7 @@ from adapters.store.mongo_connections import MongoConnectionStore, to_doc
 from adapters.store.mongo_documents import GridFsFileStore, MongoDocumentStore
 from adapters.store.mongo_inbox import MongoInboxStore, MongoNotificationStore
 from adapters.store.mongo_setup import ensure_indexes
-from adapters.store.mongo_suppliers import MongoSupplierStore
+from adapters.store.mongo_suppliers import MongoRequestBudget, MongoSupplierStore
 from adapters.store.ports import Delivery, DocumentRecord
 from agents.schedule_policy import SchedulePolicy, new_connection
 from schemas.records import (
@@ -37,6 +39,7 @@ MEMORY = {
     "inbox": memory_records.InMemoryInboxStore,
     "notifications": memory_records.InMemoryNotificationStore,
     "suppliers": memory.InMemorySupplierStore,
+    "budget": LocalBudget,
 }
 MONGO = {
     "connections": MongoConnectionStore,
@@ -45,6 +48,7 @@ MONGO = {
     "inbox": MongoInboxStore,
     "notifications": MongoNotificationStore,
     "suppliers": MongoSupplierStore,
+    "budget": MongoRequestBudget,
 }
 
 
@@ -484,3 +488,27 @@ async def test_outcomes_count_how_a_connections_documents_were_judged(stores):
     )
     assert (await docs.outcomes("c2")).judged == 1
     assert (await docs.outcomes("nobody")).judged == 0
+
+
+async def test_request_slots_are_held_by_one_reservation_each(stores):
+    """Workers reserving a supplier's request slots at once never get the same ones:
+    the windows follow one another, and an idle budget starts at now."""
+    budget, spacing = stores["budget"], 0.1
+    assert await budget.reserve("p", 2, spacing, 1000.0) == 1000.0
+    assert await budget.reserve("p", 1, spacing, 1000.05) == 1000.2  # queued behind
+    assert await budget.reserve("other", 1, spacing, 1000.05) == 1000.05
+
+    async def worker(i: int) -> list[tuple[float, float]]:
+        held = []
+        for n in range(5):
+            count = 1 + (i + n) % 3
+            start = await budget.reserve("p", count, spacing, 1000.1)
+            held.append((start, start + count * spacing))
+        return held
+
+    held = await asyncio.gather(*map(worker, range(4)))
+    windows = sorted(window for each in held for window in each)
+    assert windows[0][0] >= 1000.3
+    for (_, end), (start, _) in zip(windows, windows[1:], strict=False):
+        assert start >= end - 1e-9
+    assert await budget.reserve("p", 1, spacing, 5000.0) == 5000.0  # idle: now

@@ -1,12 +1,18 @@
 """Portal trouble through the real fetcher: 429 and 503 back off as the portal asks,
 slow pages are waited for, and a changed layout pauses the supplier for operators."""
 
+import asyncio
 import json
 import os
 import subprocess
 import sys
 from datetime import date, datetime
 
+from pymongo import AsyncMongoClient
+
+from adapters.portals.http import PortalHttp, new_client
+from adapters.portals.pacing import SharedPace
+from adapters.store.mongo_suppliers import MongoRequestBudget
 from tests.bus import caught_up
 from tests.e2e.fleet import (
     connect_to,
@@ -163,4 +169,31 @@ async def test_requests_keep_to_the_supplier_rate(stack, db):
     assert len(await inbox_of(db, conn, len(want))) == len(want)
     stats = await stack.portal_stats(key)
     assert sum(stats["requests"].values()) >= len(want) + 2
+    assert stats["busiest_second"] <= 10 + 1
+
+
+async def test_the_rate_holds_across_workers(stack):
+    """Two workers fetching from ParcelPoint at once share its 10 requests a second
+    through the database (the stack's own worker too): the portal sees no more."""
+    key = "parcelpoint/default"
+    await stack.portal_call(key, "POST", "/_demo/reset")
+    clients = [AsyncMongoClient(stack.mongodb_uri) for _ in range(2)]
+    paces = [
+        SharedPace("parcelpoint", 10, MongoRequestBudget(c[stack.db_name]))
+        for c in clients
+    ]
+
+    async def worker(pace: SharedPace) -> list[int]:
+        async with new_client(10) as client:
+            http = PortalHttp(client, stack.portal_url(key), pace)
+            return [(await http.request("GET", "/"))[0].status for _ in range(12)]
+
+    try:
+        answers = await asyncio.gather(*(worker(pace) for pace in paces))
+    finally:
+        for client in clients:
+            await client.close()
+    assert [len(a) for a in answers] == [12, 12]
+    stats = await stack.portal_stats(key)
+    assert sum(stats["requests"].values()) >= 24
     assert stats["busiest_second"] <= 10 + 1

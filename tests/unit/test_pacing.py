@@ -1,0 +1,73 @@
+"""SharedPace's decisions on a clock of its own: how many slots it reserves, and
+that a request never goes out after its slot has gone by."""
+
+import asyncio
+
+from adapters.portals.pacing import LocalBudget, SharedPace
+
+
+class Recorded(LocalBudget):
+    """The in-process budget, remembering each reservation's size."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counts: list[int] = []
+
+    async def reserve(self, supplier_id, count, spacing, now):
+        self.counts.append(count)
+        await asyncio.sleep(0)  # as a database would: others queue meanwhile
+        return await super().reserve(supplier_id, count, spacing, now)
+
+
+class Clock:
+    """Time that moves only when a request sleeps (plus what a test adds)."""
+
+    def __init__(self) -> None:
+        self.now, self.late = 1000.0, 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds + self.late
+        await asyncio.sleep(0)
+
+
+def pace(rate: float, budget: LocalBudget, clock: Clock) -> SharedPace:
+    return SharedPace("s", rate, budget, clock=clock, sleep=clock.sleep)
+
+
+async def test_reservations_cover_the_waiting_requests_within_bounds():
+    budget, clock = Recorded(), Clock()
+    slow = pace(4, budget, clock)  # a tenth of a second is under one slot
+    async with slow:
+        pass
+    assert budget.counts == [1]
+
+    budget, clock = Recorded(), Clock()
+    fast = pace(50, budget, clock)  # at least 5 slots, at most 50 a reservation
+
+    async def request():
+        async with fast:
+            pass
+
+    await asyncio.gather(*(request() for _ in range(120)))
+    # The first came alone (a tenth of a second's worth); then all that queued
+    # meanwhile, a second's worth at most.
+    assert budget.counts[:2] == [5, 50] and all(5 <= n <= 50 for n in budget.counts)
+    assert sum(budget.counts) >= 120
+
+
+async def test_a_request_woken_after_its_slot_has_gone_takes_another():
+    budget, clock = Recorded(), Clock()
+    paced = pace(10, budget, clock)
+    async with paced:  # on time
+        pass
+    sent = clock.now
+    clock.late = 0.08  # the loop was busy: each wake-up comes 80 ms late
+    async with paced:
+        pass
+    clock.late = 0.0
+    # The late slot was dropped, not used: the request went out on a later one.
+    assert len(budget.counts) >= 3
+    assert clock.now - sent >= 0.1
