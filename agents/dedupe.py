@@ -142,7 +142,10 @@ class DedupeHandler:
     ) -> dict[str, DocumentRecord]:
         """Read, compare and record the documents not judged before: one query per
         kind of key and tenant, one insert for all."""
-        read = {i: await self._facts(f, files) for i, f in fresh.items()}
+        loaded = {i: await self._load(f, files) for i, f in fresh.items()}
+        # Parsing is CPU work: in a thread, so that fetch runs, timers and the other
+        # stages go on meanwhile (and the database works on their writes).
+        read = await asyncio.to_thread(self._read_all, loaded)
         tenants = {f.tenant_id for f in fresh.values()}
         originals, modes = {}, {}
         for tenant in tenants:
@@ -209,14 +212,24 @@ class DedupeHandler:
             return False
         return True
 
-    async def _facts(self, found: DocumentFound, files: dict) -> DocumentFacts | str:
-        """The facts read from the file, or why it is rejected."""
+    async def _load(self, found: DocumentFound, files: dict) -> bytes | str:
+        """The file's bytes, or why it is rejected unread."""
         try:
             self.reader.check_size(found.file.size)  # before loading a huge file
-            sha = found.file.sha256
-            data = files[sha] if sha in files else await self.files.get(sha)
-            if data is None:  # retried, then dead-lettered: never dropped in silence
-                raise LookupError(f"file {found.file.sha256} is not in the file store")
-            return self.reader.read(data)
         except RejectedFile as bad:
             return f"{bad.code}: {bad.detail}"
+        sha = found.file.sha256
+        data = files[sha] if sha in files else await self.files.get(sha)
+        if data is None:  # retried, then dead-lettered: never dropped in silence
+            raise LookupError(f"file {found.file.sha256} is not in the file store")
+        return data
+
+    def _read_all(self, loaded: dict[str, bytes | str]) -> dict:
+        """The facts read from each file, or why it is rejected."""
+        read: dict[str, DocumentFacts | str] = {}
+        for doc_id, data in loaded.items():
+            try:
+                read[doc_id] = data if isinstance(data, str) else self.reader.read(data)
+            except RejectedFile as bad:
+                read[doc_id] = f"{bad.code}: {bad.detail}"
+        return read

@@ -7,8 +7,9 @@ import faust
 from agents.pipeline import SUBSCRIPTIONS, TIMERS, Subscription, Timer, urgent
 from schemas import bounded_json
 from schemas.envelope import MAX_EVENT_BYTES
+from streams.feeding import run_event, run_timer
 from streams.run_pool import ROUTINE, URGENT, RunPool
-from streams.stage import Raw, StageRunner, run_event, run_timer
+from streams.stage import Raw, StageRunner
 from streams.topics import Topics
 
 # Events a batched stage takes at once, and how long it waits for more to arrive:

@@ -86,6 +86,7 @@ class StageRunner:
         self.handled = 0
         self.ticks = 0  # timer ticks done: a marker tests and operators can wait on
         self._tokens = itertools.count()
+        self._behind: asyncio.Future | None = None  # the last batch's closing write
 
     def oldest_busy(self) -> float:
         """Seconds since the stalest event in hand made progress (0 when idle)."""
@@ -152,7 +153,7 @@ class StageRunner:
                 effects = await batch(events)
                 await publish_all(self.publisher, effects.outgoing)
                 if effects.then is not None:
-                    await effects.then()
+                    await self._then_behind(effects.then)
                 return True
             except asyncio.CancelledError:
                 raise
@@ -168,6 +169,22 @@ class StageRunner:
                     exc,
                 )
                 return False
+
+    async def _then_behind(self, then: Callable[[], Awaitable[None]]) -> None:
+        """A batch's closing write (marking its outcomes sent) runs while the next
+        batch is judged: one at a time, in order. It only spares a redelivered
+        event a second publish, which downstream finds done; so a lost one (a
+        crash, an outage) loses nothing and is logged, not retried."""
+        if self._behind is not None:
+            await self._behind
+
+        async def closing() -> None:
+            try:
+                await then()
+            except Exception as exc:  # noqa: BLE001 - see above
+                log.warning("%s: marking a batch done failed: %s", self.stage, exc)
+
+        self._behind = asyncio.ensure_future(closing())
 
     async def _run(self, model, raw, handler, topic, key, where, token) -> None:
         try:
@@ -257,35 +274,3 @@ class StageRunner:
                 log.error("%s: cannot publish dead-letter: %s", self.stage, exc)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
-
-
-async def run_event(runner: StageRunner, model: type[Event], event, handler: Handler):
-    """Feed one Faust event (raw bytes) to runner.run with its topic and key."""
-    message = event.message
-    await runner.run(
-        model,
-        message.value,
-        handler,
-        topic=message.topic,
-        key=message.key,
-        where=(message.partition, message.offset),
-    )
-
-
-async def run_timer(
-    runner: StageRunner, handler: Callable[[], AsyncIterator[Outgoing]]
-):
-    """A timer tick: publish what it returns; a failure is logged and the next tick
-    tries again (there is no message to lose)."""
-    try:
-        async for out in handler():
-            await runner.publisher.publish(out)
-    except asyncio.CancelledError:
-        raise
-    except Exception as exc:  # noqa: BLE001
-        if runner.outages.is_outage(exc):
-            runner.outages.noticed(runner.stage, exc)  # one log line, not one a tick
-        else:
-            log.exception("%s: timer tick failed", runner.stage)
-    finally:
-        runner.ticks += 1

@@ -1,5 +1,6 @@
 """The stage runner: poison to dead-letter with the reason, retries, nothing escapes."""
 
+import asyncio
 import base64
 
 from schemas.events import FetchDue
@@ -64,15 +65,13 @@ async def test_a_transient_failure_recovers_without_dead_letter():
     assert len(r.publisher.events("inbox-posted")) == 1
 
 
-async def test_a_failed_batch_runs_each_event_on_its_own():
-    def due(connection_id: str) -> FetchDue:
-        return FetchDue(
-            tenant_id="t",
-            connection_id=connection_id,
-            reason="manual",
-            since="2025-01-01",
-        )
+def due(connection_id: str) -> FetchDue:
+    return FetchDue(
+        tenant_id="t", connection_id=connection_id, reason="manual", since="2025-01-01"
+    )
 
+
+async def test_a_failed_batch_runs_each_event_on_its_own():
     async def batch(events):
         if any(e.connection_id == "bad" for e in events):
             raise ValueError("one bad event")
@@ -95,3 +94,45 @@ async def test_a_failed_batch_runs_each_event_on_its_own():
     assert r.handled == 4 and not r.busy
     await r.run_batch(FetchDue, messages[:1] + messages[3:], batch, single)
     assert len(r.publisher.events("inbox-posted")) == 4  # a whole batch, in one go
+
+
+async def test_a_batchs_closing_write_runs_behind_the_next_batch_in_order():
+    """Marking a batch done overlaps judging the next; two marks never overlap, and a
+    failed mark is logged while the stage goes on."""
+    order: list[str] = []
+    release = asyncio.Event()
+    reached = {step: asyncio.Event() for step in ("first mark starts", "second judged")}
+
+    def note(step: str) -> None:
+        order.append(step)
+        if step in reached:
+            reached[step].set()
+
+    def batch_with(name: str, fails: bool = False):
+        async def mark():
+            note(f"{name} mark starts")
+            await release.wait()
+            if fails:
+                raise ConnectionError("database away")
+            note(f"{name} marked")
+
+        async def batch(events):
+            note(f"{name} judged")
+            return Effects([Outgoing("inbox-posted", "k", e) for e in events], mark)
+
+        return batch
+
+    r = runner()
+    message = [Raw(due("c1").to_bytes(), "fetch-due", b"k", (0, 0))]
+    await r.run_batch(FetchDue, message, batch_with("first", fails=True), ok_handler)
+    await reached["first mark starts"].wait()  # and waits on the database
+    second = asyncio.ensure_future(
+        r.run_batch(FetchDue, message, batch_with("second"), ok_handler)
+    )
+    await reached["second judged"].wait()
+    assert order == ["first judged", "first mark starts", "second judged"]
+    release.set()
+    await second
+    await r._behind
+    assert order[3:] == ["second mark starts", "second marked"]
+    assert len(r.publisher.events("inbox-posted")) == 2
