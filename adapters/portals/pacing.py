@@ -2,11 +2,14 @@
 are reserved from a shared budget a window at a time and handed out here in order."""
 
 import asyncio
+import logging
 import math
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Protocol
+
+log = logging.getLogger(__name__)
 
 
 class RequestBudget(Protocol):
@@ -38,7 +41,9 @@ class SharedPace:
     """`async with pace:` before each request to one supplier. Slots come from the
     shared budget for the requests waiting, at least a tenth of a second's worth and
     at most a second's, so the database sees a write per batch of requests, never
-    one per request, and a slow worker holds back others for at most a second."""
+    one per request, and a slow worker holds back others for at most a second. A
+    supplier busy enough to use several slots a tenth of a second has its next ones
+    reserved while it uses these."""
 
     def __init__(
         self,
@@ -59,6 +64,7 @@ class SharedPace:
         self._slots: deque[float] = deque()
         self._lock = asyncio.Lock()
         self._waiting = 0
+        self._ahead: asyncio.Future | None = None  # a reservation made ahead of need
 
     async def __aenter__(self) -> None:
         for attempt in range(2):
@@ -81,14 +87,32 @@ class SharedPace:
         self._waiting += 1
         try:
             async with self._lock:
-                now = self._clock()
-                while self._slots and self._slots[0] < now - self.spacing / 2:
-                    self._slots.popleft()
-                if not self._slots:
-                    await self._reserve(now)
-                return self._slots.popleft()
+                while True:
+                    now = self._clock()
+                    while self._slots and self._slots[0] < now - self.spacing / 2:
+                        self._slots.popleft()
+                    if self._slots:
+                        break
+                    if self._ahead is not None:
+                        await self._ahead
+                    else:
+                        await self._reserve(now)
+                slot = self._slots.popleft()
+                if 1 < self._least > len(self._slots) and self._ahead is None:
+                    # A busy supplier keeps a tenth of a second's slots or more in
+                    # hand, so its requests do not wait on the database.
+                    self._ahead = asyncio.ensure_future(self._reserve_ahead(now))
+                return slot
         finally:
             self._waiting -= 1
+
+    async def _reserve_ahead(self, now: float) -> None:
+        try:
+            await self._reserve(now)
+        except Exception as exc:  # noqa: BLE001 - the next request reserves itself
+            log.info("reserving %s's next requests failed: %s", self.supplier_id, exc)
+        finally:
+            self._ahead = None
 
     async def _reserve(self, now: float) -> None:
         count = min(max(self._waiting, self._least), self._most)

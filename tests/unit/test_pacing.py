@@ -71,3 +71,22 @@ async def test_a_request_woken_after_its_slot_has_gone_takes_another():
     # The late slot was dropped, not used: the request went out on a later one.
     assert len(budget.counts) >= 3
     assert clock.now - sent >= 0.1
+
+
+async def test_a_busy_suppliers_next_slots_are_reserved_before_they_are_needed():
+    budget, clock = Recorded(), Clock()
+    busy = pace(100, budget, clock)  # ten slots a tenth of a second
+    async with busy:
+        pass
+    assert budget.counts == [10] and busy._ahead is not None  # nine left: reserving
+    await busy._ahead
+    assert budget.counts == [10, 10]
+    for _ in range(9):
+        async with busy:
+            pass
+    assert budget.counts == [10, 10]  # ten in hand still: nothing more reserved
+
+    rare = pace(4, Recorded(), Clock())  # a slot at a time: never ahead of need
+    async with rare:
+        pass
+    assert rare._ahead is None
