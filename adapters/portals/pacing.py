@@ -56,7 +56,7 @@ class SharedPace:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.supplier_id, self._budget = supplier_id, budget
-        self.spacing = 1 / requests_per_second
+        self.spacing, self._rate = 1 / requests_per_second, requests_per_second
         self._most = max(1, int(requests_per_second * window_seconds))
         self._least = min(self._most, math.ceil(requests_per_second * 0.1))
         self._lead = 0.0  # how long a reservation takes: slots start after it comes
@@ -98,9 +98,10 @@ class SharedPace:
                     else:
                         await self._reserve(now)
                 slot = self._slots.popleft()
-                if 1 < self._least > len(self._slots) and self._ahead is None:
-                    # A busy supplier keeps a tenth of a second's slots or more in
-                    # hand, so its requests do not wait on the database.
+                busy = self._least > 1 and len(self._slots) < self._hand()
+                if busy and self._ahead is None:
+                    # A busy supplier keeps slots in hand for longer than the database
+                    # takes to answer, so its requests do not wait on it.
                     self._ahead = asyncio.ensure_future(self._reserve_ahead(now))
                 return slot
         finally:
@@ -114,8 +115,14 @@ class SharedPace:
         finally:
             self._ahead = None
 
+    def _hand(self) -> int:
+        """Slots to hold: a tenth of a second's worth, or two reservations' time
+        when the database is slower than that; a second's worth at most."""
+        covered = math.ceil(self._rate * 2 * self._lead)
+        return min(self._most, max(self._least, covered))
+
     async def _reserve(self, now: float) -> None:
-        count = min(max(self._waiting, self._least), self._most)
+        count = min(max(self._waiting, self._hand()), self._most)
         start = await self._budget.reserve(
             self.supplier_id, count, self.spacing, now + self._lead
         )
