@@ -1,19 +1,24 @@
-"""What a fault benchmark shares: a broker, the demo portal fleet, a mail catcher and
-credential keys, with the worker settings that point at them. Each trial adds a
-worker with a database of its own (infra.local.own_worker.OwnWorker)."""
+"""What the benchmarks share: a broker, the demo portal fleet, a mail catcher and
+credential keys, with the worker settings that point at them (each trial adds a
+worker with a database of its own, infra.local.own_worker.OwnWorker), and the
+worker's figures: CPU, memory, health, and whether its stages have caught up."""
 
+import asyncio
 import json
 import os
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from pymongo import AsyncMongoClient
 
 from adapters.vault.sealing import KeyRing
 from infra.demo_portal.server import PortalThread
 from infra.local.mail import MailCatcher
+from infra.local.own_worker import OwnWorker
 from infra.local.services import start_broker
 
 
@@ -87,3 +92,57 @@ def rss_mib(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+async def published(bootstrap: str, topic: str) -> int:
+    """How many events a topic holds (a fresh topic: its end offsets' sum)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    await consumer.start()
+    try:
+        parts = consumer.partitions_for_topic(topic) or set()
+        if not parts:
+            await consumer.topics()  # fetches the metadata, then ask again
+            parts = consumer.partitions_for_topic(topic) or set()
+        ends = await consumer.end_offsets([TopicPartition(topic, p) for p in parts])
+        return sum(ends.values())
+    finally:
+        await consumer.stop()
+
+
+async def health(port: int) -> dict:
+    url = f"http://127.0.0.1:{port}/healthz"
+    async with aiohttp.ClientSession() as http, http.get(url) as resp:
+        return await resp.json()
+
+
+async def wait_until(predicate, timeout: float, every: float = 0.5):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := await predicate():
+            return result
+        await asyncio.sleep(every)
+    return None
+
+
+# The stages that take the documents a fetch finds, and the topic each reads.
+STAGE_TOPICS = (("document-found", "dedupe"), ("document-accepted", "inbox"))
+
+
+async def drained(own: OwnWorker) -> float:
+    """When dedupe and inbox had handled every event the fetches made (monotonic)."""
+    bootstrap = own.base["kafka_bootstrap"]
+
+    async def handled_all():
+        stages = (await health(own.health_port))["stages"]
+        for topic, stage in (
+            ("document-found", "dedupe"),
+            ("document-accepted", "inbox"),
+        ):
+            if stages[stage]["handled"] < await published(
+                bootstrap, own.prefix + topic
+            ):
+                return False
+        return True
+
+    assert await wait_until(handled_all, timeout=900), "dedupe and inbox fell behind"
+    return time.monotonic()

@@ -22,7 +22,7 @@ from pymongo import AsyncMongoClient
 
 from adapters.portals.catalog import CATALOG_FILE
 from adapters.vault.sealing import KeyRing
-from bench.harness import cpu_seconds, rss_mib
+from bench.harness import cpu_seconds, drained, health, rss_mib, wait_until
 from bench.scale_documents import documents_per_second
 from bench.scheduler_tick import scheduler_tick
 from infra.demo import connection_event
@@ -73,27 +73,12 @@ def scale_catalog(path: Path) -> None:
     path.write_text(json.dumps({"suppliers": [entry]}))
 
 
-async def health(port: int) -> dict:
-    url = f"http://127.0.0.1:{port}/healthz"
-    async with aiohttp.ClientSession() as http, http.get(url) as resp:
-        return await resp.json()
-
-
 async def portal(url: str, method: str, path: str, body=None) -> dict:
     async with (
         aiohttp.ClientSession() as http,
         http.request(method, url + path, json=body) as resp,
     ):
         return await resp.json()
-
-
-async def wait_until(predicate, timeout: float, every: float = 0.5):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := await predicate():
-            return result
-        await asyncio.sleep(every)
-    return None
 
 
 async def throughput(own: OwnWorker, spec, url, keys, n: int, latency: float) -> dict:
@@ -129,6 +114,8 @@ async def throughput(own: OwnWorker, spec, url, keys, n: int, latency: float) ->
         (cpu_seconds(worker) - cpu[0]) / elapsed,
         (cpu_seconds(database) - cpu[1]) / elapsed,
     )
+    # What follows starts on a quiet worker, its backlog handled.
+    drained_after = await drained(own) - started
     stats = await portal(url, "GET", "/_demo/stats")
     runs = (await health(own.health_port))["stages"]["fetcher"]["runs"]
     requests = sum(stats["requests"].values())
@@ -146,6 +133,7 @@ async def throughput(own: OwnWorker, spec, url, keys, n: int, latency: float) ->
         "rss_mib": (min(rss), max(rss)),
         "worker_busy": busy[0],
         "database_busy": busy[1],
+        "drained_after": drained_after,
     }
 
 
@@ -237,6 +225,10 @@ async def main(connections: int, latency: float, stored: int, documents: int) ->
         f"ideal at concurrency {CONCURRENCY}: {load['ideal_per_second']:.1f}/s "
         f"({load['requests_per_run']:.1f} requests a run); "
         f"ratio {load['ratio']:.0%}"
+    )
+    print(
+        f"  their documents through dedupe and inbox: {load['drained_after']:.0f} s"
+        " (the parts below start once they are)"
     )
     print(
         f"  in flight: {load['peak_runs']} runs, "
