@@ -96,24 +96,15 @@ class MongoNotificationStore:
             "_id": notification_id,
             "connection_id": connection_id,
             "created_at": datetime.now(UTC),
-            "remind_at": None,
-            "reminders_sent": 0,
+            "reminders_sent": 0,  # no remind_at: see _reminding
         }
         return (await _insert_all_once(self._c, [doc], "sent"))[0]
 
     async def mark_sent(
         self, notification_id: str, remind_at: datetime | None = None
     ) -> None:
-        await self._c.update_one(
-            {"_id": notification_id},
-            {
-                "$set": {
-                    "sent": True,
-                    "sent_at": datetime.now(UTC),
-                    "remind_at": remind_at,
-                }
-            },
-        )
+        sent = {"sent": True, "sent_at": datetime.now(UTC)}
+        await self._c.update_one({"_id": notification_id}, _reminding(remind_at, sent))
 
     async def claim_reminders(
         self, now: datetime, every: timedelta, limit: int
@@ -139,6 +130,16 @@ class MongoNotificationStore:
             )
 
     async def stop_reminders(self, notification_id: str) -> None:
-        await self._c.update_one(
-            {"_id": notification_id}, {"$set": {"remind_at": None}}
-        )
+        await self._c.update_one({"_id": notification_id}, _reminding(None))
+
+
+def _reminding(remind_at: datetime | None, also: dict | None = None) -> dict:
+    """The update that sets when to remind, or removes the field: the reminders
+    query is a range on a sparse index, which a server answers from the index only
+    for rows that have the field (a stored null made it a scan of every mail)."""
+    update: dict = {"$set": dict(also or {})}
+    if remind_at is None:
+        update["$unset"] = {"remind_at": ""}
+    else:
+        update["$set"]["remind_at"] = remind_at
+    return {op: fields for op, fields in update.items() if fields}

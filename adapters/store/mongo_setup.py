@@ -34,6 +34,7 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
     await db["documents"].create_index([("tenant_id", 1), ("strong_key", 1)])
     await db["documents"].create_index([("tenant_id", 1), ("weak_key", 1)])
     await _derive_claimable_at(db)
+    await _once(db, "remind_at_unset", _unset_null_remind_at)
 
 
 async def _derive_claimable_at(db: AsyncDatabase) -> None:
@@ -54,4 +55,21 @@ async def _derive_claimable_at(db: AsyncDatabase) -> None:
         await connections.drop_index("status_1_next_check_at_1")
     await done.update_one(
         {"_id": "claimable_at"}, {"$set": {"done": True}}, upsert=True
+    )
+
+
+async def _once(db: AsyncDatabase, name: str, step) -> None:
+    """A data change made once per database (a marker in `migrations`)."""
+    if await db["migrations"].find_one({"_id": name}):
+        return
+    await step(db)
+    await db["migrations"].update_one(
+        {"_id": name}, {"$set": {"done": True}}, upsert=True
+    )
+
+
+async def _unset_null_remind_at(db: AsyncDatabase) -> None:
+    """Mails stored with remind_at null lose the field (see mongo_inbox._reminding)."""
+    await db["notifications"].update_many(
+        {"remind_at": {"$type": "null"}}, {"$unset": {"remind_at": ""}}
     )

@@ -280,6 +280,37 @@ async def test_connections_stored_before_claimable_at_are_given_it(
         await client.close()
 
 
+async def test_mails_stored_with_a_null_reminder_lose_it_and_stay_out_of_the_scan(
+    service_addresses,
+):
+    """Only mails that will be reminded carry remind_at (the reminders query is a
+    range on its sparse index); older rows with a stored null lose it once."""
+    client = AsyncMongoClient(service_addresses[1], tz_aware=True)
+    db = client[f"contract_{uuid.uuid4().hex[:8]}"]
+    try:
+        old = {"_id": "old", "connection_id": "c1", "remind_at": None}
+        await db["notifications"].insert_one(old | {"reminders_sent": 0})
+        await ensure_indexes(db)
+        notes = MongoNotificationStore(db)
+        await notes.claim("new", "c1")
+        await notes.mark_sent("new")  # no reminder
+        await notes.claim("later", "c1")
+        await notes.mark_sent("later", NOW)
+        holding = {"remind_at": {"$exists": True}}
+        found = await db["notifications"].find(holding).to_list(None)
+        assert [doc["_id"] for doc in found] == ["later"]
+        (due,) = await notes.claim_reminders(NOW, timedelta(days=1), 3)
+        assert due.notification_id == "later"
+        await notes.stop_reminders("later")
+        assert (
+            await db["notifications"].count_documents({"remind_at": {"$exists": True}})
+            == 0
+        )
+    finally:
+        await client.drop_database(db.name)
+        await client.close()
+
+
 async def test_a_run_waits_for_a_code_and_expires(stores):
     store = Steps(stores["connections"])
     await store.create(conn("a", run_id="r1"))
