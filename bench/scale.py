@@ -12,6 +12,7 @@ tick with --stored connections of which 1% are due; the worker's RSS over the ru
 import argparse
 import asyncio
 import json
+import shutil
 import tempfile
 import time
 from datetime import UTC, date, datetime
@@ -218,6 +219,7 @@ async def main(connections: int, latency: float, stored: int, documents: int) ->
         mail.stop()
         broker.stop()
     tick = await scheduler_tick(home, stored)
+    shutil.rmtree(home, ignore_errors=True)  # its databases: kept only on a failure
     print(f"fetch at scale: {connections} connections, {latency:.1f} s a request")
     print(
         f"  one worker: {load['per_second']:.1f} connections/s "

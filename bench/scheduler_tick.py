@@ -5,6 +5,7 @@ Run: python -m bench.scheduler_tick [--stored 100000]   (also part of bench.scal
 
 import argparse
 import asyncio
+import shutil
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -99,6 +100,7 @@ if __name__ == "__main__":
     parser.add_argument("--stored", type=int, default=100_000)
     home = Path(tempfile.mkdtemp(prefix="billhound-tick-"))
     tick = asyncio.run(scheduler_tick(home, parser.parse_args().stored))
+    shutil.rmtree(home, ignore_errors=True)
     print(
         f"scheduler tick, {tick['stored']:,} stored, {tick['due']:,} due: "
         f"{tick['tick_seconds'] * 1000:.0f} ms for {tick['claimed']} claims; "
