@@ -137,9 +137,7 @@ def _reminding(remind_at: datetime | None, also: dict | None = None) -> dict:
     """The update that sets when to remind, or removes the field: the reminders
     query is a range on a sparse index, which a server answers from the index only
     for rows that have the field (a stored null made it a scan of every mail)."""
-    update: dict = {"$set": dict(also or {})}
-    if remind_at is None:
-        update["$unset"] = {"remind_at": ""}
-    else:
-        update["$set"]["remind_at"] = remind_at
-    return {op: fields for op, fields in update.items() if fields}
+    fields = dict(also or {})
+    if remind_at is not None:
+        return {"$set": fields | {"remind_at": remind_at}}
+    return ({"$set": fields} if fields else {}) | {"$unset": {"remind_at": ""}}

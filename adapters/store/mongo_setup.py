@@ -33,16 +33,24 @@ async def ensure_indexes(db: AsyncDatabase) -> None:
     # Layer 3 of dedupe: the normalised fields, per tenant.
     await db["documents"].create_index([("tenant_id", 1), ("strong_key", 1)])
     await db["documents"].create_index([("tenant_id", 1), ("weak_key", 1)])
-    await _derive_claimable_at(db)
+    await _once(db, "claimable_at", _derive_claimable_at)
     await _once(db, "remind_at_unset", _unset_null_remind_at)
 
 
-async def _derive_claimable_at(db: AsyncDatabase) -> None:
-    """Connections stored before claimable_at was kept get it, once (a marker in
-    `migrations` spares later starts the scan); the index it replaces is dropped."""
-    done = db["migrations"]
-    if await done.find_one({"_id": "claimable_at"}):
+async def _once(db: AsyncDatabase, name: str, step) -> None:
+    """A data change made once per database: a marker in `migrations` spares later
+    starts the scan."""
+    if await db["migrations"].find_one({"_id": name}):
         return
+    await step(db)
+    await db["migrations"].update_one(
+        {"_id": name}, {"$set": {"done": True}}, upsert=True
+    )
+
+
+async def _derive_claimable_at(db: AsyncDatabase) -> None:
+    """Connections stored before claimable_at was kept get it; the index it
+    replaces is dropped."""
     connections = db["connections"]
     async for doc in connections.find({CLAIMABLE_AT: {"$exists": False}}):
         if (conn := from_doc(doc)) is not None:
@@ -53,19 +61,6 @@ async def _derive_claimable_at(db: AsyncDatabase) -> None:
             )
     if "status_1_next_check_at_1" in await connections.index_information():
         await connections.drop_index("status_1_next_check_at_1")
-    await done.update_one(
-        {"_id": "claimable_at"}, {"$set": {"done": True}}, upsert=True
-    )
-
-
-async def _once(db: AsyncDatabase, name: str, step) -> None:
-    """A data change made once per database (a marker in `migrations`)."""
-    if await db["migrations"].find_one({"_id": name}):
-        return
-    await step(db)
-    await db["migrations"].update_one(
-        {"_id": name}, {"$set": {"done": True}}, upsert=True
-    )
 
 
 async def _unset_null_remind_at(db: AsyncDatabase) -> None:

@@ -7,15 +7,18 @@ from adapters.portals.pacing import LocalBudget, SharedPace
 
 
 class Recorded(LocalBudget):
-    """The in-process budget, remembering each reservation's size."""
+    """The in-process budget, remembering each reservation's size; held shut by a
+    test (as a slow database would be) until it opens `gate`."""
 
-    def __init__(self) -> None:
+    def __init__(self, gate: asyncio.Event | None = None) -> None:
         super().__init__()
         self.counts: list[int] = []
+        self.gate = gate
 
     async def reserve(self, supplier_id, count, spacing, now):
         self.counts.append(count)
-        await asyncio.sleep(0)  # as a database would: others queue meanwhile
+        if self.gate is not None:
+            await self.gate.wait()
         return await super().reserve(supplier_id, count, spacing, now)
 
 
@@ -30,7 +33,6 @@ class Clock:
 
     async def sleep(self, seconds: float) -> None:
         self.now += seconds + self.late
-        await asyncio.sleep(0)
 
 
 def pace(rate: float, budget: LocalBudget, clock: Clock) -> SharedPace:
@@ -44,14 +46,23 @@ async def test_reservations_cover_the_waiting_requests_within_bounds():
         pass
     assert budget.counts == [1]
 
-    budget, clock = Recorded(), Clock()
+    gate, all_waiting = asyncio.Event(), asyncio.Event()
+    budget, clock = Recorded(gate), Clock()
     fast = pace(50, budget, clock)  # at least 5 slots, at most 50 a reservation
+    started = 0
 
     async def request():
+        nonlocal started
+        started += 1
+        if started == 120:
+            all_waiting.set()
         async with fast:
             pass
 
-    await asyncio.gather(*(request() for _ in range(120)))
+    requests = asyncio.gather(*(request() for _ in range(120)))
+    await all_waiting.wait()  # the first reservation is held; the rest queue
+    gate.set()
+    await requests
     # The first came alone (a tenth of a second's worth); then all that queued
     # meanwhile, a second's worth at most.
     assert budget.counts[:2] == [5, 50] and all(5 <= n <= 50 for n in budget.counts)
