@@ -11,6 +11,7 @@ from contextlib import aclosing
 from datetime import timedelta
 from itertools import islice
 
+from adapters.documents.kinds import sniff
 from adapters.portals.protocol import (
     CodeSent,
     CredentialsUnreadable,
@@ -160,7 +161,9 @@ class FetchRun:
         conn, due = self.conn, self.due
         # The lease is renewed by time (_renew_lease), not per document: one write
         # less for each document on a database every run shares.
-        stored = await self.deps.files.put(data, ref.filename, "application/pdf")
+        # Stored as what the bytes are (a PDF, an e-invoice's XML, a scan), so the
+        # inbox serves it as that; the reader decides later if it is a document.
+        stored = await self.deps.files.put(data, ref.filename, sniff(data))
         return Outgoing(
             "document-found",
             conn.tenant_id,

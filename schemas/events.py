@@ -60,10 +60,12 @@ class DocumentFound(Event):
 
 class DocumentAccepted(Event):
     """Dedupe found the document new, or flagged it as a duplicate to post; key:
-    tenant_id. Version 2 added `facts` and the verdict `suspected_duplicate`."""
+    tenant_id. Version 2 added `facts` and the verdict `suspected_duplicate`;
+    version 3 added where the facts were read from and the e-invoice's profile and
+    warnings (`facts.read_from`, `facts.e_invoice`)."""
 
     TYPE: ClassVar[str] = "document-accepted"
-    VERSION: ClassVar[int] = 2
+    VERSION: ClassVar[int] = 3
 
     document_id: str
     supplier_id: str
@@ -95,10 +97,12 @@ class DocumentRejected(Event):
 
 class InboxPosted(Event):
     """A document is in the tenant's inbox; key: tenant_id. Version 2: the item
-    carries the document's facts, its verdict and what it duplicates."""
+    carries the document's facts, its verdict and what it duplicates. Version 3: the
+    facts say where they were read from (e-invoice XML, text, OCR) and carry the
+    e-invoice's profile and schema warnings."""
 
     TYPE: ClassVar[str] = "inbox-posted"
-    VERSION: ClassVar[int] = 2
+    VERSION: ClassVar[int] = 3
 
     item: InboxItem
 
@@ -106,6 +110,9 @@ class InboxPosted(Event):
 # New fields are optional with defaults: a version 1 event reads unchanged.
 UPCASTERS[("document-accepted", 1)] = lambda data: {**data, "version": 2}
 UPCASTERS[("inbox-posted", 1)] = lambda data: {**data, "version": 2}
+# Version 3's new facts fields are optional: a version 2 event reads unchanged.
+UPCASTERS[("document-accepted", 2)] = lambda data: {**data, "version": 3}
+UPCASTERS[("inbox-posted", 2)] = lambda data: {**data, "version": 3}
 
 
 class AuthFailed(Event):

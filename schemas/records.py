@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
@@ -100,8 +101,33 @@ class Reading(Frozen):
     confidence: float = Field(default=0.0, ge=0, le=1)
 
 
+class EInvoice(Frozen):
+    """The e-invoice a document is or carries: its XML is where the facts come from."""
+
+    syntax: Literal["CII", "UBL"]
+    profile: str | None = Field(
+        default=None,
+        description="MINIMUM, BASIC WL, BASIC, EN 16931, EXTENDED, XRECHNUNG, "
+        "PEPPOL BIS 3.0, or ZUGFeRD 1.0's COMFORT; none where the XML names no "
+        "profile we know",
+    )
+    specification: str | None = Field(
+        default=None, description="The XML's own specification identifier (BT-24)"
+    )
+    embedded: bool = Field(
+        description="Inside a PDF (Factur-X, ZUGFeRD) rather than a file of its own"
+    )
+    xml: FileRef | None = Field(
+        default=None, description="The XML kept beside the file, when embedded"
+    )
+    warnings: list[str] = Field(
+        default=[],
+        description="What fails its XML schema: shown, never a reason to reject",
+    )
+
+
 class DocumentFacts(Frozen):
-    """What the document itself says (its text layer), field by field."""
+    """What the document itself says, field by field, and where it was read from."""
 
     supplier: Reading = Reading()
     document_type: Reading = Reading()
@@ -112,6 +138,12 @@ class DocumentFacts(Frozen):
     total: Reading = Reading()
     tax_total: Reading = Reading()
     supplier_tax_id: Reading = Reading()
+    read_from: Literal["e-invoice", "text", "ocr"] | None = Field(
+        default=None,
+        description="e-invoice: its XML, exactly; text: the PDF's text layer; "
+        "ocr: recognised in an image or a scan (confidences are the OCR's)",
+    )
+    e_invoice: EInvoice | None = None
 
 
 class InboxItem(Frozen):

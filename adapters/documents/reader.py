@@ -1,27 +1,30 @@
 """The DocumentReader: is this file a document we accept, and what does it say?
 
-Files are recognised by their bytes, not by the name or type a portal claims."""
+Files are recognised by their bytes, not by the name or type a portal claims. An
+e-invoice (standalone XML, or XML inside a PDF) is read from its XML, exactly; other
+PDFs from their text; images and image-only PDFs by OCR."""
 
 import io
 import logging
 
 from pypdf import PdfReader
 
+from adapters.documents import einvoice
 from adapters.documents.facts import read_facts
+from adapters.documents.kinds import PDF, XML, sniff
 from adapters.documents.ports import RejectedFile
 from schemas.records import DocumentFacts
 
 MAX_PAGES = 20  # invoices are short; a 500-page file is not read in full
-IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
 def content_type(data: bytes) -> str:
-    if data.startswith(b"%PDF-") or data[:1024].lstrip().startswith(b"%PDF-"):
-        return "application/pdf"
-    for magic, kind in IMAGE_TYPES.items():
-        if data.startswith(magic):
-            return kind
-    raise RejectedFile("not_a_document", f"not a PDF or an image ({_start(data)})")
+    kind = sniff(data)
+    if kind.startswith("application/octet"):
+        raise RejectedFile(
+            "not_a_document", f"not a PDF, an image or an e-invoice ({_start(data)})"
+        )
+    return kind
 
 
 def _start(data: bytes) -> str:
@@ -49,6 +52,20 @@ def pdf_text(data: bytes) -> str:
         ) from None
 
 
+def read_einvoice(xml: bytes, embedded: bool) -> DocumentFacts:
+    """The facts of an e-invoice's XML; RejectedFile if it is not one we can read."""
+    try:
+        parsed = einvoice.parse(xml)
+    except RejectedFile:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the parser raises plain exceptions
+        detail = f"{type(exc).__name__}: {exc}"[:200]
+        raise RejectedFile(
+            "unreadable", f"the e-invoice cannot be read ({detail})"
+        ) from None
+    return einvoice.facts(parsed, embedded)
+
+
 class DocumentReader:
     def __init__(self, max_bytes: int, known_suppliers: list[str] = ()) -> None:
         self.max_bytes, self.known_suppliers = max_bytes, list(known_suppliers)
@@ -67,6 +84,15 @@ class DocumentReader:
     def read(self, data: bytes) -> DocumentFacts:
         """The facts of an accepted file; RejectedFile says why it is not one."""
         self.check_size(len(data))
-        if content_type(data) != "application/pdf":
+        kind = content_type(data)
+        if kind == XML:
+            return read_einvoice(data, embedded=False)
+        if kind != PDF:
             return DocumentFacts()  # an image: accepted, nothing to read without OCR
-        return read_facts(pdf_text(data), self.known_suppliers)
+        if (xml := einvoice.embedded_xml(data)) is not None:
+            try:
+                return read_einvoice(xml, embedded=True)
+            except RejectedFile:
+                pass  # an attachment that is no invoice: the PDF is still read
+        facts = read_facts(pdf_text(data), self.known_suppliers)
+        return facts.model_copy(update={"read_from": "text"})

@@ -62,7 +62,8 @@ async def test_copies_are_caught_and_near_misses_stay_apart(stack, db):
         until=lambda found: len(found) >= 8,
     )
     assert {p["item"]["verdict"] for p in posted} == {"new", "suspected_duplicate"}
-    assert all(p["version"] == 2 and p["item"]["facts"] for p in posted)
+    assert all(p["version"] == 3 and p["item"]["facts"] for p in posted)
+    assert {p["item"]["facts"]["read_from"] for p in posted} == {"text"}
 
 
 async def test_bad_files_are_rejected_with_a_reason_and_reported(stack, db):
