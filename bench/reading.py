@@ -25,6 +25,7 @@ from agents.dedupe_policy import normal_number
 from bench.corpus.generate import generate
 
 REAL = Path(__file__).parent / "corpus" / "real"
+FOREIGN = Path(__file__).parent / "corpus" / "foreign"
 FIELDS = [
     "number",
     "issue_date",
@@ -145,6 +146,19 @@ def real_text(reader, labels) -> tuple[Score, Score]:
     return from_xml, by_hand
 
 
+def foreign(reader) -> dict[str, Score]:
+    """Other generators' layouts, scored per language."""
+    scores: dict[str, Score] = defaultdict(Score)
+    for item in json.loads((FOREIGN / "labels.json").read_text()):
+        data = (FOREIGN / item["file"]).read_bytes()
+        region = item["region"]
+        facts, took = timed(lambda d, r=region: reader.read_page_text(d, r), data)
+        scores[item["language"]].add(
+            item["file"], facts, item["truth"], True, pdf_pages(data), took
+        )
+    return scores
+
+
 def generated(reader) -> Score:
     score = Score()
     with tempfile.TemporaryDirectory() as tmp:
@@ -166,6 +180,8 @@ def main() -> None:
     parts = [("e-invoice (XML)", e_invoices(reader, labels))]
     from_xml, by_hand = real_text(reader, labels)
     parts += [("real PDF, page only", from_xml), ("real PDF, no XML", by_hand)]
+    for language, score in sorted(foreign(reader).items()):
+        parts.append((f"other layouts: {language}", score))
     parts.append(("generated", generated(reader)))
     print(header())
     for title, score in parts:

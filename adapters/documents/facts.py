@@ -25,9 +25,13 @@ NOT_ISSUE = L.rx(
     r"fällig|échéance|verval|vencim|scadenza|limite|birth|geburt"
 )
 # A country code, then a digit, then the rest: NL810433941B01, DE 232 446 240.
-TAX_ID_AT = re.compile(r"\b([A-Z]{2})[\s.-]?(\d(?:[\s.]?[0-9A-Z]){7,12})(?![0-9A-Z])")
+TAX_ID_AT = re.compile(  # Spain's may start with a letter: ESB65432108
+    r"\b([A-Z]{2})[\s.-]?((?:\d|(?<=ES)[A-Z]|(?<=ES )[A-Z])(?:[\s.]?[0-9A-Z]){7,12})"
+    r"(?![0-9A-Z])"
+)
 NET = L.rx(
-    r"sub\s*-?total|\bnet(?:to)?\b|\bht\b|excl|exkl|ohne|subtotaal|imponible|imponibile"
+    r"sub\s*-?total|\bnet(?:to)?\b|nettobetrag|\bht\b|excl|exkl|ohne|subtotaal|"
+    r"imponible|imponibile"
 )
 
 
@@ -55,8 +59,18 @@ def beside(grid: Grid, cell: Cell, start: int, parse, below: bool = True):
         if (value := parse(right.text, grid, right)) is not None:
             return value, 1
     if below:
-        for under in grid.below(cell)[:2]:
+        unders = grid.below(cell)[:2]
+        for under in unders:
             if (value := parse(under.text, grid, under)) is not None:
+                return value, 2
+        if len(unders) == 2:  # a value wrapped in its box: "3rd February / 2025"
+            joined = Cell(
+                unders[0].row,
+                unders[0].start,
+                unders[0].end,
+                f"{unders[0].text} {unders[1].text}",
+            )
+            if (value := parse(joined.text, grid, unders[0])) is not None:
                 return value, 2
     return None, None
 
@@ -218,7 +232,24 @@ def tax(grid: Grid) -> tuple[Decimal | None, float, list[Decimal]]:
                 found.append(Found(value, 0.85, 0, cell.row))
     value, confidence = best(found, prefer_last=True)
     top = min((f.rank for f in found), default=0)
-    return value, confidence, [f.value for f in found if f.rank == top]
+    by_row = {f.row: f.value for f in found if f.rank == top}  # one line per rate
+    return value, confidence, list(by_row.values())
+
+
+def tax_column(grid: Grid) -> Found | None:
+    """A table of tax by rate, headed by a tax label alone in its cell: the sum of
+    the amounts in that column."""
+    for cell in grid.cells():
+        head = cell.text.strip()
+        if len(head) > 24 or not any(p.search(head) for p, _ in L.TAX):
+            continue
+        if L.NOT_TAX.search(head) or amounts_at(head):
+            continue
+        column = [amounts_at(c.text) for c in grid.column_below(cell)]
+        values = [found[-1][1] for found in column if found]
+        if len(values) >= 1 and len(values) == len(column):
+            return Found(sum(values, Decimal(0)), 0.85, 0, cell.row)
+    return None
 
 
 def net_amounts(grid: Grid) -> set[Decimal]:
@@ -292,10 +323,16 @@ def read_facts(
     if tax_ is not None and total_ is not None and abs(tax_) > abs(total_):
         tax_, tax_conf = None, 0.0  # a tax above the total is another figure
     nets = net_amounts(grid)
-    if not balanced(total_, tax_, nets) and len(tax_lines) > 1:
-        summed = sum(tax_lines, Decimal(0))  # one line per rate, no total line
-        if balanced(total_, summed, nets):
-            tax_, tax_conf = summed, 0.9
+    if not balanced(total_, tax_, nets):
+        table = tax_column(grid)  # a table of tax by rate
+        summed = sum(tax_lines, Decimal(0)) if len(tax_lines) > 1 else None
+        for other in (table.value if table else None, summed):  # one line per rate
+            if other is not None and balanced(total_, other, nets):
+                tax_, tax_conf = other, 0.9
+                break
+        else:
+            if tax_ is None and table is not None:
+                tax_, tax_conf = table.value, 0.7
     if balanced(total_, tax_, nets):
         total_conf, tax_conf = max(total_conf, 0.97), max(tax_conf, 0.95)
     lower = text.lower()

@@ -125,6 +125,8 @@ TAX = [
     (rx(r"\b(?:vat|tax|mwst|ust|tva|btw|iva|gst)\b\.?"), 0.85),
 ]
 NOT_TAX = rx(
+    r"rate|satz|taux|tipo|aliquota|^\W*(?:btw|vat|tax|iva|tva|mwst|ust)\.?\s*%\s*$|"
+    r"exkl|excl|ohne|hors|sans|zonder|exclusief|senza|without|before|"
     r"\b(?:no\.?|nr\.?|id|number|nummer|reg|registration|identification|intra|"
     r"n[°º]|nummer|numéro|número|numero|code|exempt|included\s+in|inkl)\b|"
     r"ust-?id|idnr|btw-?nr|tva\s+intra|steuer-?nr|payée\s+sur"

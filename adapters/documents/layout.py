@@ -18,9 +18,12 @@ class Cell:
     end: int
     text: str
 
-    def overlaps(self, other: "Cell") -> bool:
-        # A few characters of slack: a right-aligned head over a left-aligned value.
-        return self.start < other.end + 3 and other.start < self.end + 3
+    def overlaps(self, other: "Cell", slack: int = 3) -> bool:
+        # Some slack: a right-aligned head over a left-aligned value.
+        return self.start < other.end + slack and other.start < self.end + slack
+
+    def centre(self) -> float:
+        return (self.start + self.end) / 2
 
 
 class Grid:
@@ -48,6 +51,17 @@ class Grid:
             under = [c for c in row if c.overlaps(cell)]
             if under:
                 out.append(min(under, key=lambda c: abs(c.start - cell.start)))
+        return out
+
+    def column_below(self, cell: Cell) -> list[Cell]:
+        """The cells of a table column under its head, down to the first line that
+        has nothing in that column."""
+        out = []
+        for row in self.rows[cell.row + 1 :]:
+            under = [c for c in row if c.overlaps(cell, slack=8)]
+            if not under:
+                break
+            out.append(min(under, key=lambda c: abs(c.centre() - cell.centre())))
         return out
 
     def above(self, cell: Cell) -> list[Cell]:

@@ -6,6 +6,7 @@ PDFs from their text; images and image-only PDFs by OCR."""
 
 import io
 import logging
+import unicodedata
 
 from pypdf import PdfReader
 
@@ -43,9 +44,10 @@ def pdf_text(data: bytes) -> str:
         # Layout mode keeps each word where it stands on the page: a label and its
         # value in separate text runs or columns stay on one line, or one above
         # the other (adapters.documents.layout).
-        return "\n".join(
+        text = "\n".join(
             page.extract_text(extraction_mode="layout") or "" for page in pages
         )
+        return unicodedata.normalize("NFKC", text)  # ligatures: "Oﬃce" is "Office"
     except RejectedFile:
         raise
     except Exception as exc:  # noqa: BLE001 - any parse failure of a foreign file
