@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # enough for three); each file stays in one process with its module's fixtures.
 TEST_PROCESSES ?= 3
 
-.PHONY: run test lint format bench corpus schemas docs screenshots browser clean
+.PHONY: run test lint format bench corpus schemas docs screenshots browser ocr clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +15,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) ocr
 	$(BIN)/billhound run
+
+# Debian's tesseract-ocr and its language packs: scans are read offline, by models
+# that come with the packages, never downloaded at run time.
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-fra \
+	tesseract-ocr-nld tesseract-ocr-spa tesseract-ocr-ita
+ocr:
+	@for lang in deu fra nld spa ita; do \
+	  tesseract --list-langs 2>/dev/null | grep -qx $$lang || missing=1; done; \
+	[ -z "$$missing" ] || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $(OCR_PACKAGES); }
 
 # Debian's Chromium for the browser test (Playwright drives it; no browser download).
 browser:
@@ -25,7 +37,7 @@ browser:
 	  $$SUDO apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
 
-test: $(STAMP) browser
+test: $(STAMP) browser ocr
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -ra -n $(TEST_PROCESSES) --dist loadfile
@@ -59,6 +71,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.portal_engines
 	$(BIN)/python -m bench.api_connect
 	$(BIN)/python -m bench.dedupe_corpus
+	$(BIN)/python -m bench.reading
 	$(BIN)/python -m bench.poison_matrix
 	$(BIN)/python -m bench.worker_stop
 	$(BIN)/python -m bench.db_outage

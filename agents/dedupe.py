@@ -31,6 +31,15 @@ async def automatic(_: str) -> DedupeMode:
     return DedupeMode.AUTOMATIC
 
 
+# (supplier id, portal variant) -> the variant's region: how its dates are written,
+# which languages its scans are in.
+RegionOf = Callable[[str, str], str | None]
+
+
+def no_region(_: str, __: str) -> str | None:
+    return None
+
+
 def document_id_for(found: DocumentFound) -> str:
     """Deterministic: the same portal document of the same connection has one id."""
     key = f"{found.tenant_id}/{found.connection_id}/{found.supplier_document_id}"
@@ -46,9 +55,11 @@ class DedupeHandler:
         connections: ConnectionStore,
         mode_of: ModeOf = automatic,
         clock: Callable[[], datetime] = utcnow,
+        region_of: RegionOf = no_region,
     ) -> None:
         self.documents, self.files, self.reader = documents, files, reader
         self.connections, self.mode_of, self.clock = connections, mode_of, clock
+        self.region_of = region_of
 
     async def on_document_found(self, found: DocumentFound) -> AsyncIterator[Outgoing]:
         effects = await self.on_documents_found([found])
@@ -81,7 +92,12 @@ class DedupeHandler:
             if doc_id not in records:
                 fresh.setdefault(doc_id, found)
         if fresh:
-            records |= await self._judge(fresh, files)
+            regions = {
+                i: self.region_of(c.supplier_id, c.portal_variant)
+                for i, f in fresh.items()
+                if (c := conns.get(f.connection_id))
+            }
+            records |= await self._judge(fresh, files, regions)
         outgoing: list[Outgoing] = []
         sent: list[str] = []
         for found, doc_id in zip(batch, ids, strict=True):
@@ -138,14 +154,15 @@ class DedupeHandler:
         return None
 
     async def _judge(
-        self, fresh: dict[str, DocumentFound], files: dict[str, bytes]
+        self, fresh: dict[str, DocumentFound], files: dict[str, bytes], regions: dict
     ) -> dict[str, DocumentRecord]:
         """Read, compare and record the documents not judged before: one query per
         kind of key and tenant, one insert for all."""
         loaded = {i: await self._load(f, files) for i, f in fresh.items()}
         # Parsing is CPU work: in a thread, so that fetch runs, timers and the other
         # stages go on meanwhile (and the database works on their writes).
-        read = await asyncio.to_thread(self._read_all, loaded)
+        read = await asyncio.to_thread(self._read_all, loaded, regions)
+        read = await self._keep_xml(fresh, read)
         tenants = {f.tenant_id for f in fresh.values()}
         originals, modes = {}, {}
         for tenant in tenants:
@@ -224,12 +241,33 @@ class DedupeHandler:
             raise LookupError(f"file {found.file.sha256} is not in the file store")
         return data
 
-    def _read_all(self, loaded: dict[str, bytes | str]) -> dict:
-        """The facts read from each file, or why it is rejected."""
-        read: dict[str, DocumentFacts | str] = {}
+    def _read_all(self, loaded: dict[str, bytes | str], regions: dict) -> dict:
+        """The facts read from each file (with any e-invoice XML found inside it),
+        or why it is rejected."""
+        read: dict[str, tuple[DocumentFacts, bytes | None] | str] = {}
         for doc_id, data in loaded.items():
+            if isinstance(data, str):
+                read[doc_id] = data
+                continue
             try:
-                read[doc_id] = data if isinstance(data, str) else self.reader.read(data)
+                read[doc_id] = self.reader.read_document(data, regions.get(doc_id))
             except RejectedFile as bad:
                 read[doc_id] = f"{bad.code}: {bad.detail}"
         return read
+
+    async def _keep_xml(self, fresh: dict[str, DocumentFound], read: dict) -> dict:
+        """An e-invoice's XML found inside a PDF is stored beside the file, so it can
+        be handed on as it came; the facts point at it."""
+        out: dict[str, DocumentFacts | str] = {}
+        for doc_id, result in read.items():
+            if isinstance(result, str):
+                out[doc_id] = result
+                continue
+            facts, xml = result
+            if xml is not None and facts.e_invoice is not None:
+                name = fresh[doc_id].file.filename.rsplit(".", 1)[0] + ".xml"
+                ref = await self.files.put(xml, name, "application/xml")
+                e_invoice = facts.e_invoice.model_copy(update={"xml": ref})
+                facts = facts.model_copy(update={"e_invoice": e_invoice})
+            out[doc_id] = facts
+        return out

@@ -11,7 +11,7 @@ from contextlib import aclosing
 from datetime import timedelta
 from itertools import islice
 
-from adapters.documents.kinds import sniff
+from adapters.documents.kinds import named, sniff
 from adapters.portals.protocol import (
     CodeSent,
     CredentialsUnreadable,
@@ -163,7 +163,8 @@ class FetchRun:
         # less for each document on a database every run shares.
         # Stored as what the bytes are (a PDF, an e-invoice's XML, a scan), so the
         # inbox serves it as that; the reader decides later if it is a document.
-        stored = await self.deps.files.put(data, ref.filename, sniff(data))
+        kind = sniff(data)
+        stored = await self.deps.files.put(data, named(ref.filename, kind), kind)
         return Outgoing(
             "document-found",
             conn.tenant_id,

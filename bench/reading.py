@@ -13,13 +13,19 @@ Prints per-field accuracy, the wrong values among those read at confidence >= 0.
 (calibration), and time per document and per page."""
 
 import argparse
+import io
 import json
+import random
 import tempfile
 import time
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import pypdfium2 as pdfium
+from PIL import Image, ImageChops
+
+from adapters.documents import ocr
 from adapters.documents.reader import DocumentReader, pdf_pages
 from agents.dedupe_policy import normal_number
 from bench.corpus.generate import generate
@@ -47,6 +53,7 @@ GENERATED = {  # DocumentFacts field -> the generated corpus's label
     "supplier_tax_id": "tax_id",
 }
 SURE = 0.9
+BANDS = (0.9, 0.8, 0.7, 0.5, 0.0)  # confidence from this up to the one above
 
 
 def same(field: str, got: str | None, want: str | None, credit=False) -> bool:
@@ -74,6 +81,7 @@ class Score:
         self.sure, self.sure_wrong = 0, 0
         self.docs, self.pages, self.seconds = 0, 0, 0.0
         self.misses: list[str] = []
+        self.bands: dict[float, list[int]] = {b: [0, 0] for b in BANDS}  # n, wrong
 
     def add(self, name, facts, truth: dict, scored_none: bool, pages, seconds):
         self.docs, self.pages = self.docs + 1, self.pages + pages
@@ -90,6 +98,10 @@ class Score:
             if reading.value is not None and reading.confidence >= SURE:
                 self.sure += 1
                 self.sure_wrong += not ok
+            if reading.value is not None:
+                band = next(b for b in BANDS if reading.confidence >= b)
+                self.bands[band][0] += 1
+                self.bands[band][1] += not ok
             if not ok and len(self.misses) < 400:
                 self.misses.append(f"{name}: {field} {reading.value!r} != {want!r}")
 
@@ -159,6 +171,49 @@ def foreign(reader) -> dict[str, Score]:
     return scores
 
 
+def scanned(data: bytes, rng: random.Random, as_pdf: bool) -> bytes:
+    """A PDF's first and last pages as a scanner or a phone would give them: grey,
+    150 dpi, slightly turned, speckled, JPEG-compressed (or wrapped in a PDF)."""
+    pdf = pdfium.PdfDocument(data)
+    pages = sorted({0, len(pdf) - 1})
+    images = []
+    for i in pages:
+        image = pdf[i].render(scale=150 / 72).to_pil().convert("L")
+        image = image.rotate(rng.uniform(-1.2, 1.2), expand=True, fillcolor=255)
+        noise = Image.effect_noise(image.size, 18).point(lambda v: v - 128)
+        image = ImageChops.add(image, noise.convert("L"), scale=1.0, offset=-6)
+        images.append(image)
+    buf = io.BytesIO()
+    if as_pdf:
+        images[0].save(
+            buf, "PDF", resolution=150, save_all=True, append_images=images[1:]
+        )
+    else:
+        tall = Image.new(
+            "L", (max(i.width for i in images), sum(i.height for i in images)), 255
+        )
+        y = 0
+        for image in images:
+            tall.paste(image, (0, y))
+            y += image.height
+        tall.save(buf, "JPEG", quality=70)
+    return buf.getvalue()
+
+
+def scans(reader, labels, limit: int) -> Score:
+    """Real and other-layout invoices, scanned: JPEG photos and image-only PDFs."""
+    rng = random.Random(14)
+    score = Score()
+    picked = [i for i in labels if i["file"].endswith(".pdf")]
+    picked = rng.sample(picked, min(limit, len(picked)))
+    for n, item in enumerate(picked):
+        data = scanned((item["root"] / item["file"]).read_bytes(), rng, n % 2 == 0)
+        region = item.get("region")
+        facts, took = timed(lambda d, r=region: reader.read(d, r), data)
+        score.add(item["file"] + " (scan)", facts, item["truth"], False, 1, took)
+    return score
+
+
 def generated(reader) -> Score:
     score = Score()
     with tempfile.TemporaryDirectory() as tmp:
@@ -174,6 +229,7 @@ def generated(reader) -> Score:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--misses", action="store_true", help="list every miss")
+    parser.add_argument("--scans", type=int, default=40, help="documents to scan")
     args = parser.parse_args()
     reader = DocumentReader(max_bytes=50_000_000)
     labels = json.loads((REAL / "labels.json").read_text())
@@ -183,9 +239,32 @@ def main() -> None:
     for language, score in sorted(foreign(reader).items()):
         parts.append((f"other layouts: {language}", score))
     parts.append(("generated", generated(reader)))
+    if ocr.available():
+        foreign_labels = json.loads((FOREIGN / "labels.json").read_text())
+        pool = [i | {"root": REAL} for i in labels if i["part"] == "real-pdf"]
+        pool += [i | {"root": FOREIGN} for i in foreign_labels]
+        parts.append(("scans (OCR)", scans(reader, pool, args.scans)))
+    else:
+        print("tesseract is not installed (make ocr): the scans part is left out")
     print(header())
     for title, score in parts:
         print(score.line(title))
+    print(
+        "\ncalibration: values read from pages and scans (no e-invoices, no generated)"
+    )
+    pooled = {b: [0, 0] for b in BANDS}
+    for title, score in parts:
+        if title.startswith(("e-invoice", "generated")):
+            continue
+        for b, (n, wrong) in score.bands.items():
+            pooled[b][0] += n
+            pooled[b][1] += wrong
+    upper = 1.0
+    for b in BANDS:
+        n, wrong = pooled[b]
+        share = f"{100 * wrong / n:5.1f}%" if n else "    -"
+        print(f"  confidence {b:.1f} to {upper:.1f}: {n:4d} values, {share} wrong")
+        upper = b
     if args.misses:
         for title, score in parts:
             print(f"\n{title}:")

@@ -133,6 +133,7 @@ def stage_handlers(settings: Settings) -> dict[str, object]:
             ),
             connections,
             dedupe_mode,
+            region_of=catalog.region,
         ),
         "inbox": inbox.InboxHandler(connections, inbox_items),
         "notifier": notifier.NotifierHandler(

@@ -176,6 +176,9 @@ class InboxItemOut(Response):
     verdict: Verdict
     duplicate_of: str | None = Field(description="The item it duplicates, if flagged")
     download_url: str
+    view_url: str | None = Field(
+        default=None, description="An e-invoice as a page to read (HTML), if it is one"
+    )
 
 
 class InboxPage(Response):

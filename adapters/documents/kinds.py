@@ -18,3 +18,17 @@ def sniff(data: bytes) -> str:
     if is_xml(data) and not head.startswith((b"<!doctype", b"<html")):
         return XML
     return OTHER
+
+
+EXTENSIONS = {PDF: ".pdf", XML: ".xml", PNG: ".png", JPEG: ".jpg"}
+
+
+def named(filename: str, kind: str) -> str:
+    """The file name with the extension its bytes call for ("INV-1.pdf" that is an
+    XRechnung file is "INV-1.xml")."""
+    ext = EXTENSIONS.get(kind)
+    if ext is None or filename.lower().endswith(ext):
+        return filename
+    stem, dot, old = filename.rpartition(".")
+    base = stem if dot and len(old) <= 4 else filename
+    return base + ext

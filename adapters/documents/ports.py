@@ -18,5 +18,11 @@ class Reader(Protocol):
     def check_size(self, size: int) -> None:
         """RejectedFile before loading a file that is empty or too large."""
 
-    def read(self, data: bytes) -> DocumentFacts:
-        """The facts of an accepted file; RejectedFile says why it is not one."""
+    def read(self, data: bytes, region: str | None = None) -> DocumentFacts:
+        """The facts of an accepted file; RejectedFile says why it is not one.
+        region: the supplier's (its catalog variant's), for dates and OCR."""
+
+    def read_document(
+        self, data: bytes, region: str | None = None
+    ) -> tuple[DocumentFacts, bytes | None]:
+        """As read, with the e-invoice XML found inside a PDF, to keep beside it."""

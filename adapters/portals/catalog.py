@@ -129,6 +129,14 @@ class Catalog:
             )
         return supplier.variants[variant]
 
+    def region(self, supplier_id: str, variant: str) -> str | None:
+        """The variant's region ("gb", "de"): how its documents write dates, and
+        which languages a scan of them is in; None for a supplier no longer listed."""
+        try:
+            return self.variant(supplier_id, variant).region
+        except LookupError:
+            return None
+
     def variant_label(self, supplier_id: str, variant: str) -> str:
         """The portal as people know it ("United Kingdom (rainforest.co.uk)")."""
         try:

@@ -4,7 +4,7 @@ sees each connection's state and the inbox, and acts through plain HTML forms.""
 from aiohttp import web
 
 from adapters.portals.hints import login_word
-from adapters.web.api import file_response
+from adapters.web.api import e_invoice_response, file_response
 from adapters.web.commands import answer_of, connect_of, invite_of, reconnect_of
 from adapters.web.errors import FAILURES, as_api_error, not_found
 from adapters.web.page_session import (
@@ -199,6 +199,13 @@ async def download(request: web.Request, tenant: Tenant, _: str) -> web.Response
     )
 
 
+@signed_in_page
+async def view(request: web.Request, tenant: Tenant, _: str) -> web.Response:
+    return await e_invoice_response(
+        request.app[SERVICES], tenant, request.match_info["item_id"]
+    )
+
+
 def add_pages(app: web.Application) -> None:
     app.router.add_get("/", signed_in_page(suppliers_view))
     app.router.add_get("/login", login_page)
@@ -210,3 +217,4 @@ def add_pages(app: web.Application) -> None:
     app.router.add_post("/invitations", invite_submit)
     app.router.add_post("/invitations/{invitation_id}/revoke", invite_revoke)
     app.router.add_get("/files/{item_id}", download)
+    app.router.add_get("/files/{item_id}/view", view)

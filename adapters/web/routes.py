@@ -14,6 +14,7 @@ from adapters.web.api import (
     list_suppliers,
     revoke_invitation,
     update_settings,
+    view_e_invoice,
 )
 from adapters.web.api_connections import (
     answer_challenge,
@@ -164,6 +165,16 @@ ROUTES = [
         "/v1/inbox/{item_id}/file",
         download_file,
         "A document's file",
+        errors=(404,),
+        file=True,
+        tags=("inbox",),
+    ),
+    Route(
+        "GET",
+        "/v1/inbox/{item_id}/view",
+        view_e_invoice,
+        "An e-invoice as a page to read (HTML): parties, lines, VAT, totals, "
+        "warnings; 404 for a document that is no e-invoice",
         errors=(404,),
         file=True,
         tags=("inbox",),

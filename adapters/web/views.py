@@ -91,6 +91,9 @@ def inbox_item_out(item: InboxItem) -> InboxItemOut:
     return InboxItemOut(
         **item.model_dump(exclude={"document_id"}),
         download_url=f"/v1/inbox/{item.item_id}/file",
+        view_url=f"/v1/inbox/{item.item_id}/view"
+        if item.facts and item.facts.e_invoice
+        else None,
     )
 
 

@@ -28,6 +28,9 @@ class Account(BaseModel):
     two_factor: Literal["totp", "sms"] | None = None
     totp_secret: str | None = None
     phone: str | None = None
+    # What its documents are: PDFs (None), Factur-X PDFs (their CII XML inside), or
+    # XRechnung XML files (listed with .xml links).
+    einvoice: Literal["factur-x", "xrechnung"] | None = None
 
 
 class PortalSpec(BaseModel):
@@ -49,6 +52,7 @@ class PortalSpec(BaseModel):
     # Says "no account with that login" apart from "wrong password", as some real
     # portals do; others (the default) give one message for both.
     says_unknown_login: bool = False
+    vat_id: str = "DE987654328"  # printed in its e-invoices
     accounts: list[Account]
 
     @property

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from infra.demo_portal.auth import Outcome, PortalState
 from infra.demo_portal.data import Account, Invoice
-from infra.demo_portal.paging import links, page_of, pdf_response
+from infra.demo_portal.paging import href_for, links, page_of, pdf_response
 
 SKINS = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).with_name("skins")),
@@ -176,7 +176,10 @@ def add_routes(app: web.Application, state: PortalState) -> None:
         nested = "n" in request.match_info
         nxt = links(spec, page, "", nested)[0]
         render = changed if state.behaviour.layout_changed else macros
-        rows = [row(inv, links(spec, page, inv.id, nested)[1]) for inv in page.invoices]
+        rows = [
+            row(inv, href_for(account, links(spec, page, inv.id, nested)[1]))
+            for inv in page.invoices
+        ]
         return html(render.documents(spec.name, account.customer, rows, nxt))
 
     async def pdf(request):
@@ -189,3 +192,4 @@ def add_routes(app: web.Application, state: PortalState) -> None:
     app.router.add_get(spec.documents_path, documents)
     app.router.add_get(spec.documents_path + "/page/{n:[0-9]+}", documents)
     app.router.add_get(spec.documents_path + "/{id}.pdf", pdf)
+    app.router.add_get(spec.documents_path + "/{id}.xml", pdf)

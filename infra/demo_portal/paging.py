@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from infra.demo_portal.data import Account, Invoice, PortalSpec, invoices_for
+from infra.demo_portal.einvoice import cii_xml, factur_x
 from infra.demo_portal.pdf import render_invoice
 
 
@@ -48,8 +49,26 @@ def links(
 
 
 def pdf_response(request: web.Request, spec: PortalSpec, account: Account):
+    """A document as the account gets it: a PDF, a Factur-X PDF, or, asked for as
+    .xml by an XRechnung account, the XML alone."""
+    as_xml = request.path.endswith(".xml")
+    if as_xml != (account.einvoice == "xrechnung"):
+        raise web.HTTPNotFound()
     for inv in invoices_for(spec, account):
         if inv.id == request.match_info["id"]:
+            if as_xml:
+                xml = cii_xml(spec.name, spec.vat_id, inv, xrechnung=True)
+                return web.Response(body=xml, content_type="application/xml")
             body = render_invoice(spec.name, inv)
+            if account.einvoice == "factur-x":
+                xml = cii_xml(spec.name, spec.vat_id, inv, xrechnung=False)
+                body = factur_x(body, xml, inv)
             return web.Response(body=body, content_type="application/pdf")
     raise web.HTTPNotFound()
+
+
+def href_for(account: Account, href: str) -> str:
+    """An XRechnung account's documents are linked as the .xml files they are."""
+    if account.einvoice == "xrechnung" and href.endswith(".pdf"):
+        return href[: -len(".pdf")] + ".xml"
+    return href

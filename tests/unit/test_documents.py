@@ -77,12 +77,14 @@ def test_bad_files_are_rejected_with_a_reason(data, code):
     assert err.value.code == code and err.value.detail
 
 
-def test_an_encrypted_pdf_is_rejected_and_an_image_accepted_unread():
+def test_an_encrypted_pdf_or_a_broken_image_is_rejected_with_a_reason():
     with pytest.raises(RejectedFile) as err:
         DocumentReader(10**6).read(encrypted(pdf()))
     assert err.value.code == "encrypted"
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-    assert DocumentReader(10**6).read(png) == DocumentFacts()
+    with pytest.raises(RejectedFile) as err:
+        DocumentReader(10**6).read(png)
+    assert err.value.code == "unreadable" and "image" in err.value.detail
 
 
 META = DocumentMetadata(issued_on=date(2025, 3, 5))

@@ -1,0 +1,109 @@
+"""E-invoices through the whole pipeline: a demo portal that sends Factur-X PDFs and
+one that sends XRechnung XML files; their facts come from the XML, the profile is on
+the inbox item, the XML is kept, and a person can read the XML as a page."""
+
+from decimal import Decimal
+
+import aiohttp
+
+from infra.demo_portal.data import invoices_for, load_specs
+from infra.settings import Settings
+from tests.bus import caught_up, read_to_end, read_topic
+from tests.e2e.api_helpers import body_for
+from tests.e2e.test_pipeline import connect, of_tenant, run_ended, wait_for
+
+SPEC = next(s for s in load_specs() if s.key == "rainforest/de")
+
+
+def account(username: str):
+    return next(a for a in SPEC.accounts if a.username == username)
+
+
+async def posted_for(stack, db, username: str) -> tuple[str, list[dict]]:
+    expected = invoices_for(SPEC, account(username))
+    tenant, conn, _ = await connect(
+        stack,
+        username,
+        account(username).password,
+        supplier="rainforest",
+        variant="de",
+        collect_from="2025-01-01",
+    )
+    await read_topic(
+        stack.kafka,
+        "inbox-posted",
+        of_tenant(tenant),
+        until=lambda found: len(found) >= len(expected),
+    )
+    await run_ended(db, conn)
+    await caught_up(stack, "document-found", "document-accepted")
+    posted = await read_to_end(stack.kafka, "inbox-posted", of_tenant(tenant))
+    numbers = sorted(e["item"]["metadata"]["number"] for e in posted)
+    assert numbers == sorted(inv.number for inv in expected)  # each exactly once
+    return tenant, posted
+
+
+async def test_factur_x_pdfs_are_read_from_their_xml_and_the_xml_is_kept(stack, db):
+    _, posted = await posted_for(stack, db, "facturx@acme.example")
+    by_number = {
+        inv.number: inv for inv in invoices_for(SPEC, account("facturx@acme.example"))
+    }
+    kinds = set()
+    for event in posted:
+        assert event["version"] == 3
+        item = event["item"]
+        facts, invoice = item["facts"], by_number[item["metadata"]["number"]]
+        assert item["file"]["content_type"] == "application/pdf"
+        assert facts["read_from"] == "e-invoice"
+        assert facts["e_invoice"]["profile"] == "EN 16931"
+        assert facts["e_invoice"]["embedded"] is True
+        assert facts["number"] == {"value": invoice.number, "confidence": 1.0}
+        assert Decimal(facts["total"]["value"]) == abs(invoice.total)
+        assert facts["supplier_tax_id"]["value"] == SPEC.vat_id
+        kinds.add(facts["document_type"]["value"])
+        xml = facts["e_invoice"]["xml"]
+        assert xml["filename"].endswith(".xml")
+        assert xml["content_type"] == "application/xml"
+        stored = await db["files.files"].find_one({"filename": xml["sha256"]})
+        assert stored is not None and stored["length"] == xml["size"]
+    assert kinds == {"invoice", "credit_note"}
+
+
+async def test_xrechnung_files_are_documents_with_a_page_to_read(stack, db, web):
+    """Through the API, as an integrating service would use it."""
+    settings = Settings(mongodb_uri=stack.mongodb_uri, mongodb_database=stack.db_name)
+    await web.add_tenant("xr", "XRechnung Books", settings)
+    expected = invoices_for(SPEC, account("xrechnung@acme.example"))
+    body = body_for("rainforest/de", "xrechnung@acme.example")
+    status, conn = await web.call("xr", "POST", "/v1/connections", json=body)
+    assert status == 201, conn
+
+    async def inbox():
+        status, page = await web.call("xr", "GET", "/v1/inbox?limit=50")
+        done = status == 200 and len(page["items"]) >= len(expected)
+        return page["items"] if done else None
+
+    items = await wait_for(inbox)
+    assert sorted(i["metadata"]["number"] for i in items) == sorted(
+        inv.number for inv in expected
+    )
+    for item in items:
+        assert item["file"]["content_type"] == "application/xml"
+        assert item["file"]["filename"].endswith(".xml")
+        assert item["facts"]["read_from"] == "e-invoice"
+        assert item["facts"]["e_invoice"]["profile"] == "XRECHNUNG"
+        assert item["facts"]["e_invoice"]["embedded"] is False
+        assert item["facts"]["e_invoice"]["warnings"] == []
+        assert item["view_url"] == f"/v1/inbox/{item['item_id']}/view"
+
+    item = items[0]
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(web.url + item["view_url"], headers=web.headers("xr")) as resp,
+    ):
+        page = await resp.text()
+        assert resp.status == 200 and resp.content_type == "text/html"
+        assert "default-src 'none'" in resp.headers["Content-Security-Policy"]
+    assert item["metadata"]["number"] in page and "XRECHNUNG" in page
+    status, _ = await web.call("alpha", "GET", item["view_url"])
+    assert status == 404  # another tenant's document is not there for alpha
