@@ -41,8 +41,12 @@ def normal_number(number: str | None) -> str | None:
 
 
 def normal_total(total) -> str | None:
+    """Unsigned: a credit note's XML states 48.59 where its PDF prints -48.59, and
+    the kind, also in the key, keeps it apart from an invoice of 48.59."""
     try:
-        return str(Decimal(str(total)).quantize(Decimal("0.01"))) if total else None
+        return (
+            str(abs(Decimal(str(total))).quantize(Decimal("0.01"))) if total else None
+        )
     except InvalidOperation:
         return None
 

@@ -19,6 +19,7 @@ import random
 import tempfile
 import time
 from collections import defaultdict
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -27,8 +28,9 @@ from PIL import Image, ImageChops
 
 from adapters.documents import ocr
 from adapters.documents.reader import DocumentReader, pdf_pages
-from agents.dedupe_policy import normal_number
+from agents.dedupe_policy import keys, normal_number
 from bench.corpus.generate import generate
+from schemas.records import DocumentMetadata
 
 REAL = Path(__file__).parent / "corpus" / "real"
 FOREIGN = Path(__file__).parent / "corpus" / "foreign"
@@ -76,7 +78,8 @@ def same(field: str, got: str | None, want: str | None, credit=False) -> bool:
 class Score:
     """Per-field right/scored counts, calibration, and time for one part."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep: bool = True) -> None:
+        self.keep = keep  # in the duplicate measure
         self.right, self.scored = defaultdict(int), defaultdict(int)
         self.sure, self.sure_wrong = 0, 0
         self.docs, self.pages, self.seconds = 0, 0, 0.0
@@ -84,6 +87,8 @@ class Score:
         self.bands: dict[float, list[int]] = {b: [0, 0] for b in BANDS}  # n, wrong
 
     def add(self, name, facts, truth: dict, scored_none: bool, pages, seconds):
+        if self.keep:
+            READ.append((supplier_of(name), truth, facts))
         self.docs, self.pages = self.docs + 1, self.pages + pages
         self.seconds += seconds
         for field in FIELDS:
@@ -118,6 +123,49 @@ class Score:
             + " ".join(cells)
             + f"  {wrong:5.1f}% of {self.sure:<4} {per_doc:7.0f} {per_page:7.0f}"
         )
+
+
+# Every document read, for the duplicate measure: (supplier, truth, facts).
+READ: list[tuple[str, dict, object]] = []
+
+
+def supplier_of(name: str) -> str:
+    """Which supplier a corpus file is from: the FeRD samples share one seller, the
+    French ones another; other files are their own (a scan is its original's)."""
+    name = name.removesuffix(" (scan)").split("/")[-1]
+    if name.startswith("FNFE"):
+        return "fnfe"
+    if name.startswith(("CII__", "UBL__", "FX__", "intarsys", "v1__", "xml__", "Must")):
+        return "ferd"
+    return name.split("-")[0] if name[:3] in ("en_", "us_", "de_", "ch_") else name
+
+
+def same_invoice(a: dict, b: dict) -> bool:
+    """Two labels of one invoice: the same number, kind, date and amount."""
+    fields = ("number", "document_type", "issue_date")
+    if any(a.get(f) != b.get(f) for f in fields) or a.get("number") is None:
+        return False
+    return abs(Decimal(a["total"])) == abs(Decimal(b["total"]))
+
+
+def duplicates() -> tuple[int, int, int, int]:
+    """(pairs of one invoice, of them caught, pairs of two invoices, merged): over
+    every pair of documents of one supplier, the duplicate layer's field keys."""
+    keyed = []
+    for n, (supplier, truth, facts) in enumerate(READ):
+        meta = DocumentMetadata(issued_on=date(1900, 1, 1) + timedelta(days=n))
+        keyed.append((supplier, truth, keys(supplier, facts, meta)))
+    same = caught = other = merged = 0
+    for i, (sup_a, truth_a, key_a) in enumerate(keyed):
+        for sup_b, truth_b, key_b in keyed[i + 1 :]:
+            if sup_a != sup_b:
+                continue
+            match = key_a.strong is not None and key_a.strong == key_b.strong
+            if same_invoice(truth_a, truth_b):
+                same, caught = same + 1, caught + match
+            else:
+                other, merged = other + 1, merged + match
+    return same, caught, other, merged
 
 
 def header() -> str:
@@ -215,7 +263,7 @@ def scans(reader, labels, limit: int) -> Score:
 
 
 def generated(reader) -> Score:
-    score = Score()
+    score = Score(keep=False)  # its duplicates: bench.dedupe_corpus
     with tempfile.TemporaryDirectory() as tmp:
         items = generate(Path(tmp))
         for item in items:
@@ -265,6 +313,13 @@ def main() -> None:
         share = f"{100 * wrong / n:5.1f}%" if n else "    -"
         print(f"  confidence {b:.1f} to {upper:.1f}: {n:4d} values, {share} wrong")
         upper = b
+    same, caught, other, merged = duplicates()
+    print(
+        f"\nduplicates (real, other layouts, scans; the generated corpus is in "
+        f"bench.dedupe_corpus): {caught}/{same} pairs of one invoice caught "
+        f"({100 * caught / max(same, 1):.1f}%), {merged} of {other} pairs of two "
+        f"invoices merged"
+    )
     if args.misses:
         for title, score in parts:
             print(f"\n{title}:")

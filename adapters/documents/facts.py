@@ -188,17 +188,18 @@ def number(grid: Grid) -> Reading:
 
 
 def issue_date(grid: Grid, region, due) -> Reading:
-    rules = [
-        L.ISSUE_DATE[0],
-        (
-            L.rx(
-                rf"\b{L.DOC}\s*{L._NO}?\s*:?\s*[#\w\-/.]*\d[#\w\-/.]*\s+(?:du|vom|del|van|of|dated)\b"
-            ),
-            0.9,
-        ),
-        L.ISSUE_DATE[1],
-    ]
+    rules = [*L.ISSUE_DATE, (L.rx(rf"^\s*{L.DOC}\s*:?\s*$"), 0.8)]
     found = labelled(grid, rules, a_date(region), skip=NOT_ISSUE)
+    if not found or min(f.rank for f in found) > 0:  # Facture n° 5620 du 2 juillet
+        across = on_lines(grid, [(L.NUMBER_DATED, 0.9)], a_date(region))
+        found += [Found(f.value, f.confidence, 0.5, f.row) for f in across]
+    if not found or min(f.rank for f in found) > 0:  # Rechnung  05.03.2018  Nr. 4711
+        titled = [
+            Found(dates[0][1], 0.85, 0.6, row)
+            for row, line in enumerate(grid.lines[:20])
+            if L.DOC_THEN_NO.search(line) and (dates := find_dates(line, region))
+        ]
+        found += titled[:1]
     value, confidence = best(found)
     if value is None:  # the first date that is not the due date
         dates = [d for line in grid.lines for _, d in find_dates(line, region)]

@@ -10,6 +10,7 @@ from infra.demo_portal.data import invoices_for, load_specs
 from infra.settings import Settings
 from tests.bus import caught_up, read_to_end, read_topic
 from tests.e2e.api_helpers import body_for
+from tests.e2e.test_page_access import signed_in_session
 from tests.e2e.test_pipeline import connect, of_tenant, run_ended, wait_for
 
 SPEC = next(s for s in load_specs() if s.key == "rainforest/de")
@@ -107,3 +108,17 @@ async def test_xrechnung_files_are_documents_with_a_page_to_read(stack, db, web)
     assert item["metadata"]["number"] in page and "XRECHNUNG" in page
     status, _ = await web.call("alpha", "GET", item["view_url"])
     assert status == 404  # another tenant's document is not there for alpha
+
+    # The connected suppliers page links the e-invoice's page with its profile.
+    session = await signed_in_session(web, "xr")
+    try:
+        async with session.get(web.url + "/") as resp:
+            listing = await resp.text()
+        assert f'href="/files/{item["item_id"]}/view"' in listing
+        assert "e-invoice (XRECHNUNG)" in listing
+        async with session.get(web.url + f"/files/{item['item_id']}/view") as resp:
+            assert (
+                resp.status == 200 and item["metadata"]["number"] in await resp.text()
+            )
+    finally:
+        await session.close()
