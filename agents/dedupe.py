@@ -16,7 +16,7 @@ from adapters.store.ports import (
     DocumentStore,
     FileStore,
 )
-from agents.dedupe_policy import judge, keys, same_as
+from agents.dedupe_policy import file_format, judge, keys, same_as
 from schemas.envelope import utcnow
 from schemas.events import DocumentAccepted, DocumentFound, DocumentRejected
 from schemas.records import DedupeMode, DocumentFacts, Verdict
@@ -209,7 +209,16 @@ class DedupeHandler:
         same_bytes, same_fields = same_as(
             k, found.file.sha256, originals[found.tenant_id]
         )
-        verdict = judge(modes[found.tenant_id], same_bytes, same_fields)
+        original = next(
+            (o for o in originals[found.tenant_id] if o.document_id == same_fields),
+            None,
+        )
+        other_format = (
+            original is not None
+            and original.connection_id == found.connection_id
+            and file_format(original.facts) != file_format(read)
+        )
+        verdict = judge(modes[found.tenant_id], same_bytes, same_fields, other_format)
         return DocumentRecord(
             **base,
             verdict=verdict.verdict,

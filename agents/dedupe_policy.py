@@ -90,13 +90,24 @@ def judge(
     mode: DedupeMode,
     same_bytes: str | None,
     same_fields: str | None,
+    other_format: bool = False,
 ) -> Judgement:
-    """same_bytes / same_fields: the original document matched by that layer."""
+    """same_bytes / same_fields: the original document matched by that layer;
+    other_format: the field match is that document in another format (an XML and
+    a PDF) from the same connection."""
     if mode is DedupeMode.OFF:
         return Judgement(Verdict.NEW, None, True)
     if same_bytes is not None:
         # Exact copies are dropped automatically; in review a person sees them.
         return Judgement(Verdict.DUPLICATE, same_bytes, mode is DedupeMode.REVIEW)
+    if same_fields is not None and other_format:  # one invoice, one inbox item
+        return Judgement(Verdict.SAME_INVOICE, same_fields, True)
     if same_fields is not None:  # never dropped: flagged for a person to decide
         return Judgement(Verdict.SUSPECTED_DUPLICATE, same_fields, True)
     return Judgement(Verdict.NEW, None, True)
+
+
+def file_format(facts: DocumentFacts | None) -> str:
+    """xml for an e-invoice file of its own; pdf (or image) for anything else."""
+    e_invoice = facts.e_invoice if facts is not None else None
+    return "xml" if e_invoice is not None and not e_invoice.embedded else "page"

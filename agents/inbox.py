@@ -3,10 +3,10 @@ batch of events at a time."""
 
 from collections.abc import AsyncIterator
 
-from adapters.store.ports import ConnectionStore, Delivery, InboxStore
+from adapters.store.ports import Attachment, ConnectionStore, Delivery, InboxStore
 from schemas.connection import Connection
 from schemas.events import DocumentAccepted, InboxPosted
-from schemas.records import InboxItem
+from schemas.records import InboxItem, Verdict
 from streams.publish import Outgoing
 from streams.stage import Effects, Unprocessable
 
@@ -46,7 +46,48 @@ class InboxHandler:
             await effects.then()
 
     async def on_documents_accepted(self, batch: list[DocumentAccepted]) -> Effects:
-        """Post a batch: one read of the connections, one insert, one update."""
+        """Post a batch: one read of the connections, one insert, one update; then
+        attach the other formats of invoices already posted (after the insert: the
+        item one attaches to may be in this very batch)."""
+        attaching = [a for a in batch if a.verdict is Verdict.SAME_INVOICE]
+        batch = [a for a in batch if a.verdict is not Verdict.SAME_INVOICE]
+        effects = await self._post(batch) if batch else Effects([], None)
+        if not attaching:
+            return effects
+        attached = [await self._attach(a) for a in attaching]
+        outgoing = effects.outgoing + [out for out, _ in attached if out is not None]
+        marks = [mark for _, mark in attached if mark is not None]
+
+        async def then() -> None:
+            if effects.then is not None:
+                await effects.then()
+            for mark in marks:
+                await mark()
+
+        return Effects(outgoing, then if (effects.then or marks) else None)
+
+    async def _attach(self, accepted: DocumentAccepted):
+        """The same invoice in another format: onto the first one's item, which is
+        posted again with it (consumers keep the newest item per item_id)."""
+        facts = accepted.facts
+        exact = facts is not None and facts.read_from == "e-invoice"
+        delivery, item = await self.inbox.attach(
+            accepted.tenant_id,
+            accepted.duplicate_of,
+            Attachment(accepted.document_id, accepted.file, facts if exact else None),
+        )
+        if delivery is Delivery.DONE:
+            return None, None
+        out = Outgoing(
+            "inbox-posted", accepted.tenant_id, accepted.caused(InboxPosted, item=item)
+        )
+
+        async def mark() -> None:
+            await self.inbox.mark_attached(item.item_id, accepted.document_id)
+
+        return out, mark
+
+    async def _post(self, batch: list[DocumentAccepted]) -> Effects:
         conns = await self.connections.get_many({a.connection_id for a in batch})
         items: dict[str, tuple[str, InboxItem, DocumentAccepted]] = {}
         for accepted in batch:

@@ -175,9 +175,15 @@ class InboxItemOut(Response):
     facts: DocumentFacts | None = Field(description="What the document says")
     verdict: Verdict
     duplicate_of: str | None = Field(description="The item it duplicates, if flagged")
+    formats: list[FileRef] = Field(
+        default=[], description="The same invoice in other formats (its XML, its PDF)"
+    )
     download_url: str
     view_url: str | None = Field(
         default=None, description="An e-invoice as a page to read (HTML), if it is one"
+    )
+    format_urls: list[str] = Field(
+        default=[], description="The item's other formats (`formats`), in that order"
     )
 
 

@@ -43,6 +43,9 @@ class Verdict(StrEnum):
     NEW = "new"
     DUPLICATE = "duplicate"  # exact: the same bytes as an earlier document
     SUSPECTED_DUPLICATE = "suspected_duplicate"  # same supplier, number, total, date
+    # The same invoice in another format from the same connection (its XML beside its
+    # PDF): attached to the first one's inbox item, never an item of its own.
+    SAME_INVOICE = "same_invoice"
 
 
 class DedupeMode(StrEnum):
@@ -162,6 +165,11 @@ class InboxItem(Frozen):
     verdict: Verdict = Verdict.NEW
     duplicate_of: str | None = Field(
         default=None, description="The document this one duplicates, when flagged"
+    )
+    formats: list[FileRef] = Field(
+        default=[],
+        description="The same invoice in other formats from the same connection (its "
+        "XML beside its PDF, or the reverse), attached to this one item",
     )
 
 

@@ -5,6 +5,7 @@ import hashlib
 from datetime import datetime, timedelta
 
 from adapters.store.ports import (
+    Attachment,
     Delivery,
     DocumentOutcomes,
     DocumentRecord,
@@ -120,6 +121,24 @@ class InMemoryInboxStore(_OnceStore):
     async def mark_posted(self, item_ids: list[str]) -> None:
         for item_id in item_ids:
             self.done[item_id] = True
+
+    async def attach(
+        self, tenant_id: str, item_id: str, attached: Attachment
+    ) -> tuple[Delivery, InboxItem]:
+        if item_id not in self.items or self.items[item_id][0] != tenant_id:
+            raise LookupError(f"inbox item {item_id} is not there to attach to")
+        key = f"{item_id}/{attached.document_id}"
+        delivery = self._claim(key)
+        if delivery is Delivery.NEW:
+            item = self.items[item_id][1]
+            change: dict = {"formats": [*item.formats, attached.file]}
+            if attached.facts is not None:
+                change["facts"] = attached.facts
+            self.items[item_id] = (tenant_id, item.model_copy(update=change))
+        return delivery, self.items[item_id][1]
+
+    async def mark_attached(self, item_id: str, document_id: str) -> None:
+        self.done[f"{item_id}/{document_id}"] = True
 
     async def list(
         self,

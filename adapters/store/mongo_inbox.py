@@ -6,7 +6,7 @@ from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
 from adapters.store.mongo_models import insert_each
-from adapters.store.ports import Delivery, Reminder, parse_inbox_cursor
+from adapters.store.ports import Attachment, Delivery, Reminder, parse_inbox_cursor
 from schemas.records import InboxItem
 
 
@@ -73,6 +73,36 @@ class MongoInboxStore:
     async def get(self, tenant_id: str, item_id: str) -> InboxItem | None:
         doc = await self._c.find_one({"_id": item_id, "tenant_id": tenant_id})
         return InboxItem.model_validate(doc) if doc else None
+
+    async def attach(
+        self, tenant_id: str, item_id: str, attached: Attachment
+    ) -> tuple[Delivery, InboxItem]:
+        # Keyed by the attachment's document id: one write adds it at most once
+        # (a filter the same write makes false), and says whether this was the one.
+        mark = f"attached.{attached.document_id}"
+        change: dict = {
+            "$push": {"formats": attached.file.model_dump(mode="json")},
+            "$set": {mark: False},
+        }
+        if attached.facts is not None:
+            change["$set"]["facts"] = attached.facts.model_dump(mode="json")
+        result = await self._c.update_one(
+            {"_id": item_id, "tenant_id": tenant_id, mark: {"$exists": False}}, change
+        )
+        doc = await self._c.find_one({"_id": item_id, "tenant_id": tenant_id})
+        if doc is None:
+            raise LookupError(f"inbox item {item_id} is not there to attach to")
+        if result.modified_count == 1:
+            delivery = Delivery.NEW
+        else:
+            posted = (doc.get("attached") or {}).get(attached.document_id)
+            delivery = Delivery.DONE if posted else Delivery.PENDING
+        return delivery, InboxItem.model_validate(doc)
+
+    async def mark_attached(self, item_id: str, document_id: str) -> None:
+        await self._c.update_one(
+            {"_id": item_id}, {"$set": {f"attached.{document_id}": True}}
+        )
 
     async def count_by_connection(
         self, tenant_id: str, connection_id: str | None = None

@@ -1,5 +1,6 @@
 """Store ports the stages depend on, and the records only stores hold."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
@@ -36,6 +37,16 @@ class DocumentRecord(BaseModel):
     has_number: bool = False
     post: bool = True  # False: an exact duplicate dropped in automatic mode
     rejection: str | None = None  # why the file is not a document we accept
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """The same invoice in another format, for an inbox item: the document it is,
+    its file, and its facts where they are better (read from its XML)."""
+
+    document_id: str
+    file: FileRef
+    facts: DocumentFacts | None = None
 
 
 class Delivery(StrEnum):
@@ -178,6 +189,16 @@ class InboxStore(Protocol):
         """Newest issue date first; after: inbox_cursor() of the last item seen."""
 
     async def get(self, tenant_id: str, item_id: str) -> InboxItem | None: ...
+
+    async def attach(
+        self, tenant_id: str, item_id: str, attached: Attachment
+    ) -> tuple[Delivery, InboxItem]:
+        """Add another format of the item's invoice to it, once per document id
+        (the facts become the attachment's where it is the e-invoice); the item as
+        it now is. LookupError if the item is not there (yet)."""
+
+    async def mark_attached(self, item_id: str, document_id: str) -> None:
+        """The attachment's inbox-posted is confirmed published."""
 
     async def count_by_connection(
         self, tenant_id: str, connection_id: str | None = None

@@ -35,6 +35,15 @@ class InboxQuery(BaseModel):
     limit: int = Field(default=50, ge=1, le=500)
 
 
+class FileQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sha256: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="One of the item's other formats (`formats`), by its sha256",
+    )
+
+
 # --- catalog ------------------------------------------------------------------------
 
 
@@ -66,7 +75,9 @@ async def list_inbox(call: Call) -> InboxPage:
 
 
 async def download_file(call: Call) -> web.Response:
-    return await file_response(call.svc, call.tenant, call.path["item_id"])
+    return await file_response(
+        call.svc, call.tenant, call.path["item_id"], call.query.sha256
+    )
 
 
 async def view_e_invoice(call: Call) -> web.Response:
@@ -85,12 +96,12 @@ async def e_invoice_response(svc, tenant, item_id: str) -> web.Response:
     )
 
 
-async def file_response(svc, tenant, item_id: str) -> web.Response:
-    item, data = await svc.inbox.file(tenant.tenant_id, item_id)
-    name = item.file.filename.replace('"', "")
+async def file_response(svc, tenant, item_id: str, sha256=None) -> web.Response:
+    ref, data = await svc.inbox.file(tenant.tenant_id, item_id, sha256)
+    name = ref.filename.replace('"', "")
     return web.Response(
         body=data,
-        content_type=item.file.content_type,
+        content_type=ref.content_type,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 

@@ -2,6 +2,7 @@
 routes, their validation and the OpenAPI document are all made from it."""
 
 from adapters.web.api import (
+    FileQuery,
     InboxQuery,
     SupplierQuery,
     create_invitation,
@@ -164,7 +165,8 @@ ROUTES = [
         "GET",
         "/v1/inbox/{item_id}/file",
         download_file,
-        "A document's file",
+        "A document's file, or with ?sha256= one of its other formats",
+        query=FileQuery,
         errors=(404,),
         file=True,
         tags=("inbox",),

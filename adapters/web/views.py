@@ -91,6 +91,9 @@ def inbox_item_out(item: InboxItem) -> InboxItemOut:
     return InboxItemOut(
         **item.model_dump(exclude={"document_id"}),
         download_url=f"/v1/inbox/{item.item_id}/file",
+        format_urls=[
+            f"/v1/inbox/{item.item_id}/file?sha256={f.sha256}" for f in item.formats
+        ],
         view_url=f"/v1/inbox/{item.item_id}/view"
         if item.facts and item.facts.e_invoice
         else None,

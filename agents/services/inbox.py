@@ -7,7 +7,7 @@ from adapters.documents.einvoice_html import render
 from adapters.documents.ports import RejectedFile
 from adapters.store.ports import FileStore, InboxStore, inbox_cursor, parse_inbox_cursor
 from agents.services.errors import Invalid, NotFound
-from schemas.records import InboxItem
+from schemas.records import FileRef, InboxItem
 
 
 class Inbox:
@@ -39,23 +39,31 @@ class Inbox:
         page = items[:limit]
         return page, inbox_cursor(page[-1]) if len(items) > limit else None
 
-    async def file(self, tenant_id: str, item_id: str) -> tuple[InboxItem, bytes]:
+    async def file(
+        self, tenant_id: str, item_id: str, sha256: str | None = None
+    ) -> tuple[FileRef, bytes]:
+        """The item's file, or (by sha256) one of its other formats."""
         item = await self.items.get(tenant_id, item_id)
-        data = await self.files.get(item.file.sha256) if item else None
-        if item is None or data is None:
+        refs = [item.file, *item.formats] if item else []
+        ref = next((r for r in refs if sha256 in (None, r.sha256)), None)
+        data = await self.files.get(ref.sha256) if ref else None
+        if ref is None or data is None:
             raise NotFound("document")
-        return item, data
+        return ref, data
 
     async def e_invoice_xml(self, tenant_id: str, item_id: str) -> bytes:
         """The e-invoice XML of an item: the file itself, or the XML kept beside
         the PDF it came in."""
-        item, data = await self.file(tenant_id, item_id)
-        e_invoice = item.facts.e_invoice if item.facts else None
+        item = await self.items.get(tenant_id, item_id)
+        e_invoice = item.facts.e_invoice if item and item.facts else None
         if e_invoice is None:
             raise NotFound("e-invoice")
-        if not e_invoice.embedded:
-            return data
-        xml = await self.files.get(e_invoice.xml.sha256) if e_invoice.xml else None
+        if e_invoice.embedded:
+            ref = e_invoice.xml
+        else:  # an XML file: the item's own, or attached beside its PDF
+            refs = [item.file, *item.formats]
+            ref = next((r for r in refs if r.content_type == "application/xml"), None)
+        xml = await self.files.get(ref.sha256) if ref else None
         if xml is None:
             raise NotFound("e-invoice")
         return xml

@@ -28,9 +28,10 @@ class Account(BaseModel):
     two_factor: Literal["totp", "sms"] | None = None
     totp_secret: str | None = None
     phone: str | None = None
-    # What its documents are: PDFs (None), Factur-X PDFs (their CII XML inside), or
-    # XRechnung XML files (listed with .xml links).
-    einvoice: Literal["factur-x", "xrechnung"] | None = None
+    # What its documents are: PDFs (None), Factur-X PDFs (their CII XML inside),
+    # XRechnung XML files (listed with .xml links), or both a PDF and an XRechnung
+    # file of each invoice, listed as two rows.
+    einvoice: Literal["factur-x", "xrechnung", "both"] | None = None
 
 
 class PortalSpec(BaseModel):

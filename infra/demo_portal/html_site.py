@@ -12,7 +12,7 @@ from aiohttp import web
 
 from infra.demo_portal.auth import Outcome, PortalState
 from infra.demo_portal.data import Account, Invoice
-from infra.demo_portal.paging import href_for, links, page_of, pdf_response
+from infra.demo_portal.paging import links, page_of, pdf_response, rows_of
 
 SKINS = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).with_name("skins")),
@@ -177,8 +177,11 @@ def add_routes(app: web.Application, state: PortalState) -> None:
         nxt = links(spec, page, "", nested)[0]
         render = changed if state.behaviour.layout_changed else macros
         rows = [
-            row(inv, href_for(account, links(spec, page, inv.id, nested)[1]))
+            row(shown, href)
             for inv in page.invoices
+            for shown, href in rows_of(
+                account, inv, links(spec, page, inv.id, nested)[1]
+            )
         ]
         return html(render.documents(spec.name, account.customer, rows, nxt))
 

@@ -1,6 +1,6 @@
 """What both demo frontends serve alike: a page of an account's documents, a PDF."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aiohttp import web
 
@@ -51,11 +51,13 @@ def links(
 def pdf_response(request: web.Request, spec: PortalSpec, account: Account):
     """A document as the account gets it: a PDF, a Factur-X PDF, or, asked for as
     .xml by an XRechnung account, the XML alone."""
-    as_xml = request.path.endswith(".xml")
-    if as_xml != (account.einvoice == "xrechnung"):
+    as_xml, wanted = request.path.endswith(".xml"), request.match_info["id"]
+    if account.einvoice == "both" and as_xml:
+        wanted = wanted.removesuffix(XML_TWIN)
+    elif as_xml != (account.einvoice == "xrechnung"):
         raise web.HTTPNotFound()
     for inv in invoices_for(spec, account):
-        if inv.id == request.match_info["id"]:
+        if inv.id == wanted:
             if as_xml:
                 xml = cii_xml(spec.name, spec.vat_id, inv, xrechnung=True)
                 return web.Response(body=xml, content_type="application/xml")
@@ -65,6 +67,17 @@ def pdf_response(request: web.Request, spec: PortalSpec, account: Account):
                 body = factur_x(body, xml, inv)
             return web.Response(body=body, content_type="application/pdf")
     raise web.HTTPNotFound()
+
+
+XML_TWIN = "-xml"  # the id of an invoice's XML row, beside its PDF row
+
+
+def rows_of(account: Account, inv: Invoice, href: str) -> list[tuple[Invoice, str]]:
+    """The list rows of an invoice: one, or a PDF and an XML row for "both"."""
+    if account.einvoice != "both":
+        return [(inv, href_for(account, href))]
+    twin = replace(inv, id=inv.id + XML_TWIN)
+    return [(inv, href), (twin, href[: -len(".pdf")] + XML_TWIN + ".xml")]
 
 
 def href_for(account: Account, href: str) -> str:

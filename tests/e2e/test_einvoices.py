@@ -122,3 +122,58 @@ async def test_xrechnung_files_are_documents_with_a_page_to_read(stack, db, web)
             )
     finally:
         await session.close()
+
+
+async def test_a_pdf_and_its_xml_from_one_portal_are_one_inbox_item(stack, db, web):
+    """The portal lists each invoice twice, as a PDF and as XRechnung XML."""
+    settings = Settings(mongodb_uri=stack.mongodb_uri, mongodb_database=stack.db_name)
+    await web.add_tenant("both", "Both Formats Books", settings)
+    expected = invoices_for(SPEC, account("beides@acme.example"))
+    body = body_for("rainforest/de", "beides@acme.example")
+    status, conn = await web.call("both", "POST", "/v1/connections", json=body)
+    assert status == 201, conn
+
+    async def attached():
+        status, page = await web.call("both", "GET", "/v1/inbox?limit=50")
+        items = page["items"] if status == 200 else []
+        done = len(items) >= len(expected) and all(i["formats"] for i in items)
+        return items if done else None
+
+    items = await wait_for(attached)
+    assert items, "each invoice's other format was not attached to its item"
+    await run_ended(db, conn["connection_id"])
+    await caught_up(stack, "document-found", "document-accepted")
+    _, page = await web.call("both", "GET", "/v1/inbox?limit=50")
+    items = page["items"]
+    # One item per invoice, never a duplicate pair.
+    assert sorted(i["metadata"]["number"] for i in items) == sorted(
+        inv.number for inv in expected
+    )
+    for item in items:
+        assert item["verdict"] == "new"
+        (other,) = item["formats"]
+        types = {item["file"]["content_type"], other["content_type"]}
+        assert types == {"application/pdf", "application/xml"}
+        assert item["facts"]["read_from"] == "e-invoice"  # the XML's exact facts
+        assert item["facts"]["e_invoice"]["profile"] == "XRECHNUNG"
+        (url,) = item["format_urls"]
+        status, data = await web.call("both", "GET", url)
+        assert status == 200 and len(data) == other["size"]
+        status, _ = await web.call("both", "GET", item["view_url"])
+        assert status == 200
+
+    accepted = await read_to_end(
+        stack.kafka,
+        "document-accepted",
+        lambda e: e.get("connection_id") == conn["connection_id"],
+    )
+    verdicts = sorted(e["verdict"] for e in accepted)
+    assert verdicts == ["new"] * len(expected) + ["same_invoice"] * len(expected)
+    posted = await read_to_end(
+        stack.kafka,
+        "inbox-posted",
+        lambda e: e.get("connection_id") == conn["connection_id"],
+    )
+    # Each item posted, then posted again with its other format attached.
+    assert {e["item"]["item_id"] for e in posted} == {i["item_id"] for i in items}
+    assert sum(1 for e in posted if e["item"]["formats"]) == len(expected)
