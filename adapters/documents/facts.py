@@ -181,10 +181,20 @@ def document_type(grid: Grid) -> Reading:
 
 def number(grid: Grid) -> Reading:
     found = labelled(grid, L.NUMBER, a_number)
-    if not found or min(f.rank for f in found) > 0:
-        across = on_lines(grid, [(L.DOC_THEN_NO, 0.85)], a_number)
-        found += [Found(f.value, f.confidence, 0.5, f.row) for f in across]
+    if not any(f.confidence >= 0.95 for f in found):  # no specific label: the title
+        across = [
+            Found(f.value, f.confidence, 1.5, f.row)
+            for f in on_lines(grid, [(L.DOC_THEN_NO, 0.85)], a_number)
+            if not L.NOT_DOC_NO.search(_before_value(grid.lines[f.row], f.value))
+        ]
+        found += across
     return reading(*best(found))
+
+
+def _before_value(line: str, value) -> str:
+    """The words between a document's title and its number on one line."""
+    at = line.find(str(value))
+    return line[max(0, at - 40) : at] if at >= 0 else line
 
 
 def issue_date(grid: Grid, region, due) -> Reading:
@@ -246,9 +256,13 @@ def tax_column(grid: Grid) -> Found | None:
             continue
         if L.NOT_TAX.search(head) or amounts_at(head):
             continue
-        column = [amounts_at(c.text) for c in grid.column_below(cell)]
-        values = [found[-1][1] for found in column if found]
-        if len(values) >= 1 and len(values) == len(column):
+        values = []
+        for under in grid.column_below(cell):  # down to the first cell that is no
+            found = amounts_at(under.text)  # amount: the table ends there
+            if not found:
+                break
+            values.append(found[-1][1])
+        if values:
             return Found(sum(values, Decimal(0)), 0.85, 0, cell.row)
     return None
 

@@ -33,7 +33,12 @@ NUMBER = [
     (rx(rf"\b{DOC}\b\s*:?"), 0.8),
 ]
 # On one line, across cells: "Handelsrechnung (380)   05.03.2018   Nr. 471102".
-DOC_THEN_NO = rx(rf"\b{DOC}\b[^\n]{{0,60}}?{_NO}\s*:?")
+DOC_THEN_NO = rx(rf"\b{DOC}\b[^\n]{{0,120}}?{_NO}\s*:?")
+# What a "Nr." on such a line may number instead: an order, a customer, a delivery.
+NOT_DOC_NO = rx(
+    r"bestell|order|auftrag|commande|kunde|customer|client|klant|liefer|delivery|"
+    r"livraison|pedido|ordine|vertrag|contract|contrat|police|policy"
+)
 # "Facture n°562044387 du 02 Juillet 2015": the date the number is dated.
 NUMBER_DATED = rx(
     rf"\b{DOC}\s*{_NO}?\s*:?\s*[#\w\-/.]*\d[#\w\-/.]*\s+(?:du|vom|del|van|of|dated)\b"
@@ -129,7 +134,8 @@ NOT_TAX = rx(
     r"exkl|excl|ohne|hors|sans|zonder|exclusief|senza|without|before|"
     r"\b(?:no\.?|nr\.?|id|number|nummer|reg|registration|identification|intra|"
     r"n[°º]|nummer|numéro|número|numero|code|exempt|included\s+in|inkl)\b|"
-    r"ust-?id|idnr|btw-?nr|tva\s+intra|steuer-?nr|payée\s+sur"
+    r"ust-?id|idnr|btw-?nr|tva\s+intra|steuer-?nr|payée\s+sur|n[°º]|"
+    r"client|customer|kunde|klant|cliente"  # the customer's VAT number, not a tax
 )
 # A VAT registration number, and the labels that say it is the customer's.
 TAX_ID = re.compile(
