@@ -13,24 +13,20 @@ Prints per-field accuracy, the wrong values among those read at confidence >= 0.
 (calibration), and time per document and per page."""
 
 import argparse
-import io
 import json
 import random
 import tempfile
 import time
 from collections import defaultdict
-from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import pypdfium2 as pdfium
-from PIL import Image, ImageChops
-
 from adapters.documents import ocr
 from adapters.documents.reader import DocumentReader, pdf_pages
-from agents.dedupe_policy import keys, normal_number
+from agents.dedupe_policy import normal_number
 from bench.corpus.generate import generate
-from schemas.records import DocumentMetadata
+from bench.corpus.scans import scanned
+from bench.reading_duplicates import duplicates, supplier_of
 
 REAL = Path(__file__).parent / "corpus" / "real"
 FOREIGN = Path(__file__).parent / "corpus" / "foreign"
@@ -129,45 +125,6 @@ class Score:
 READ: list[tuple[str, dict, object]] = []
 
 
-def supplier_of(name: str) -> str:
-    """Which supplier a corpus file is from: the FeRD samples share one seller, the
-    French ones another; other files are their own (a scan is its original's)."""
-    name = name.removesuffix(" (scan)").split("/")[-1]
-    if name.startswith("FNFE"):
-        return "fnfe"
-    if name.startswith(("CII__", "UBL__", "FX__", "intarsys", "v1__", "xml__", "Must")):
-        return "ferd"
-    return name.split("-")[0] if name[:3] in ("en_", "us_", "de_", "ch_") else name
-
-
-def same_invoice(a: dict, b: dict) -> bool:
-    """Two labels of one invoice: the same number, kind, date and amount."""
-    fields = ("number", "document_type", "issue_date")
-    if any(a.get(f) != b.get(f) for f in fields) or a.get("number") is None:
-        return False
-    return abs(Decimal(a["total"])) == abs(Decimal(b["total"]))
-
-
-def duplicates() -> tuple[int, int, int, int]:
-    """(pairs of one invoice, of them caught, pairs of two invoices, merged): over
-    every pair of documents of one supplier, the duplicate layer's field keys."""
-    keyed = []
-    for n, (supplier, truth, facts) in enumerate(READ):
-        meta = DocumentMetadata(issued_on=date(1900, 1, 1) + timedelta(days=n))
-        keyed.append((supplier, truth, keys(supplier, facts, meta)))
-    same = caught = other = merged = 0
-    for i, (sup_a, truth_a, key_a) in enumerate(keyed):
-        for sup_b, truth_b, key_b in keyed[i + 1 :]:
-            if sup_a != sup_b:
-                continue
-            match = key_a.strong is not None and key_a.strong == key_b.strong
-            if same_invoice(truth_a, truth_b):
-                same, caught = same + 1, caught + match
-            else:
-                other, merged = other + 1, merged + match
-    return same, caught, other, merged
-
-
 def header() -> str:
     names = " ".join(f"{f[:6]:>6}" for f in FIELDS)
     return f"{'part':<22}{'docs':>5} {names}  wrong@0.9      ms/doc ms/page"
@@ -217,35 +174,6 @@ def foreign(reader) -> dict[str, Score]:
             item["file"], facts, item["truth"], True, pdf_pages(data), took
         )
     return scores
-
-
-def scanned(data: bytes, rng: random.Random, as_pdf: bool) -> bytes:
-    """A PDF's first and last pages as a scanner or a phone would give them: grey,
-    150 dpi, slightly turned, speckled, JPEG-compressed (or wrapped in a PDF)."""
-    pdf = pdfium.PdfDocument(data)
-    pages = sorted({0, len(pdf) - 1})
-    images = []
-    for i in pages:
-        image = pdf[i].render(scale=150 / 72).to_pil().convert("L")
-        image = image.rotate(rng.uniform(-1.2, 1.2), expand=True, fillcolor=255)
-        noise = Image.effect_noise(image.size, 18).point(lambda v: v - 128)
-        image = ImageChops.add(image, noise.convert("L"), scale=1.0, offset=-6)
-        images.append(image)
-    buf = io.BytesIO()
-    if as_pdf:
-        images[0].save(
-            buf, "PDF", resolution=150, save_all=True, append_images=images[1:]
-        )
-    else:
-        tall = Image.new(
-            "L", (max(i.width for i in images), sum(i.height for i in images)), 255
-        )
-        y = 0
-        for image in images:
-            tall.paste(image, (0, y))
-            y += image.height
-        tall.save(buf, "JPEG", quality=70)
-    return buf.getvalue()
 
 
 def scans(reader, labels, limit: int) -> Score:
@@ -313,7 +241,7 @@ def main() -> None:
         share = f"{100 * wrong / n:5.1f}%" if n else "    -"
         print(f"  confidence {b:.1f} to {upper:.1f}: {n:4d} values, {share} wrong")
         upper = b
-    same, caught, other, merged = duplicates()
+    same, caught, other, merged = duplicates(READ)
     print(
         f"\nduplicates (real, other layouts, scans; the generated corpus is in "
         f"bench.dedupe_corpus): {caught}/{same} pairs of one invoice caught "

@@ -13,10 +13,16 @@ from lxml import etree
 from adapters.documents.ports import RejectedFile
 from schemas.records import DocumentFacts, EInvoice, Reading
 
-# Foreign XML: no entities expanded, no DTD or schema fetched, no billion laughs.
-PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-)
+# factur-x logs every PDF that has no attachment: not news for us.
+logging.getLogger("factur-x").setLevel(logging.ERROR)
+
+
+def parser() -> etree.XMLParser:
+    """For foreign XML: no entities expanded, no DTD or schema fetched, no billion
+    laughs. A new one each time: an lxml parser must not serve two threads at once."""
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
 ROOTS = {"CrossIndustryInvoice", "CrossIndustryDocument", "Invoice", "CreditNote"}
 # UNTDID 1001 codes that credit the buyer; every other invoice code is an invoice.
 CREDIT_CODES = {
@@ -74,7 +80,7 @@ def is_xml(data: bytes) -> bool:
 
 def tree(data: bytes) -> etree._Element:
     try:
-        root = etree.fromstring(data, PARSER)
+        root = etree.fromstring(data, parser())
     except etree.XMLSyntaxError as exc:
         detail = f"the XML is not well-formed ({exc})"[:240]
         raise RejectedFile("unreadable", detail) from None
@@ -88,8 +94,6 @@ def tree(data: bytes) -> etree._Element:
 
 def embedded_xml(pdf: bytes) -> bytes | None:
     """The e-invoice XML attached to a PDF (Factur-X, ZUGFeRD, XRechnung), if any."""
-    facturx_log = logging.getLogger("factur-x")
-    facturx_log.setLevel(logging.ERROR)  # it logs every PDF without an attachment
     try:
         _, xml = get_xml_from_pdf(io.BytesIO(pdf), check_xsd=False)
     except Exception:  # noqa: BLE001 - a PDF it cannot open has no e-invoice for us

@@ -19,6 +19,7 @@ from PIL import Image, ImageOps
 PAGE_SECONDS = 3.0  # a page that takes longer is left unread
 DOCUMENT_SECONDS = 10.0  # first and last pages first: the facts live there
 DPI = 200
+MAX_PIXELS = 4000  # the longer side of a rendered page, whatever its declared size
 ALL_LANGUAGES = "eng+deu+fra+nld+spa+ita"
 LANGUAGES = {  # the supplier's region: its language first, English beside it
     "GB": "eng", "US": "eng", "IE": "eng", "IN": "eng",
@@ -50,6 +51,7 @@ def image_pages(data: bytes) -> list[Image.Image]:
     if image.width < 1200:  # a small photo: the OCR reads letters 20+ pixels high
         factor = 1200 / image.width
         image = image.resize((1200, round(image.height * factor)))
+    image.thumbnail((MAX_PIXELS, MAX_PIXELS))  # and a huge one no slower than a page
     return [image]
 
 
@@ -58,7 +60,10 @@ def pdf_pages(data: bytes) -> tuple[int, callable]:
     pdf = pdfium.PdfDocument(data)
 
     def render(i: int) -> Image.Image:
-        return pdf[i].render(scale=DPI / 72).to_pil().convert("L")
+        page = pdf[i]
+        # A page declared a metre wide must not make a gigapixel image.
+        scale = min(DPI / 72, MAX_PIXELS / max(page.get_size()))
+        return page.render(scale=scale).to_pil().convert("L")
 
     return len(pdf), render
 
