@@ -23,6 +23,8 @@ def parser() -> etree.XMLParser:
     return etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
     )
+
+
 ROOTS = {"CrossIndustryInvoice", "CrossIndustryDocument", "Invoice", "CreditNote"}
 # UNTDID 1001 codes that credit the buyer; every other invoice code is an invoice.
 CREDIT_CODES = {
