@@ -25,31 +25,16 @@ from adapters.documents import ocr
 from adapters.documents.reader import DocumentReader, pdf_pages
 from agents.dedupe_policy import normal_number
 from bench.corpus.generate import generate
+from bench.corpus.real_labels import FIELDS as LABELLED
 from bench.corpus.scans import scanned
+from bench.dedupe_corpus import FIELDS as GENERATED_LABELS
 from bench.reading_duplicates import duplicates, supplier_of
 
 REAL = Path(__file__).parent / "corpus" / "real"
 FOREIGN = Path(__file__).parent / "corpus" / "foreign"
-FIELDS = [
-    "number",
-    "issue_date",
-    "due_date",
-    "total",
-    "tax_total",
-    "currency",
-    "supplier_tax_id",
-    "document_type",
-]
-GENERATED = {  # DocumentFacts field -> the generated corpus's label
-    "document_type": "kind",
-    "number": "number",
-    "issue_date": "issued_on",
-    "due_date": "due_on",
-    "currency": "currency",
-    "total": "total",
-    "tax_total": "tax_total",
-    "supplier_tax_id": "tax_id",
-}
+FIELDS = [*LABELLED, "document_type"]  # the supplier's name is not scored
+# DocumentFacts field -> the generated corpus's label
+GENERATED = {f: label for f, label in GENERATED_LABELS.items() if f in FIELDS}
 SURE = 0.9
 BANDS = (0.9, 0.8, 0.7, 0.5, 0.0)  # confidence from this up to the one above
 

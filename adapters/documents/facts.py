@@ -26,18 +26,13 @@ from adapters.documents.finding import (
     reading,
 )
 from adapters.documents.layout import Grid
-from adapters.documents.values import find_dates, month_first
+from adapters.documents.values import find_dates, writes_month_first
 from schemas.records import DocumentFacts, Reading
 
 NOT_ISSUE = L.rx(
     r"order|bestell|liefer|leistung|delivery|livraison|commande|levering|"
     r"entrega|consegna|period|zeitraum|from|bis|start|end|print|druck|due|"
     r"fällig|échéance|verval|vencim|scadenza|limite|birth|geburt"
-)
-# A country code, then a digit, then the rest: NL810433941B01, DE 232 446 240.
-TAX_ID_AT = re.compile(  # Spain's may start with a letter: ESB65432108
-    r"\b([A-Z]{2})[\s.-]?((?:\d|(?<=ES)[A-Z]|(?<=ES )[A-Z])(?:[\s.]?[0-9A-Z]){7,12})"
-    r"(?![0-9A-Z])"
 )
 
 
@@ -70,29 +65,29 @@ def _before_value(line: str, value) -> str:
     return line[max(0, at - 40) : at] if at >= 0 else line
 
 
-def issue_date(grid: Grid, region, due) -> Reading:
+def issue_date(grid: Grid, month_first: bool, due) -> Reading:
     rules = [*L.ISSUE_DATE, (L.rx(rf"^\s*{L.DOC}\s*:?\s*$"), 0.8)]
-    found = labelled(grid, rules, a_date(region), skip=NOT_ISSUE)
+    found = labelled(grid, rules, a_date(month_first), skip=NOT_ISSUE)
     if not found or min(f.rank for f in found) > 0:  # Facture n° 5620 du 2 juillet
-        across = on_lines(grid, [(L.NUMBER_DATED, 0.9)], a_date(region))
+        across = on_lines(grid, [(L.NUMBER_DATED, 0.9)], a_date(month_first))
         found += [Found(f.value, f.confidence, 0.5, f.row) for f in across]
     if not found or min(f.rank for f in found) > 0:  # Rechnung  05.03.2018  Nr. 4711
         titled = [
             Found(dates[0][1], 0.85, 0.6, row)
             for row, line in enumerate(grid.lines[:20])
-            if L.DOC_THEN_NO.search(line) and (dates := find_dates(line, region))
+            if L.DOC_THEN_NO.search(line) and (dates := find_dates(line, month_first))
         ]
         found += titled[:1]
     value, confidence = best(found)
     if value is None:  # the first date that is not the due date
-        dates = [d for line in grid.lines for _, d in find_dates(line, region)]
+        dates = [d for line in grid.lines for _, d in find_dates(line, month_first)]
         dates = [d for d in dates if d != due]
         value, confidence = (dates[0], 0.5) if dates else (None, 0.0)
     return reading(value.isoformat() if value else None, confidence)
 
 
-def due_date(grid: Grid, region):
-    value, confidence = best(labelled(grid, L.DUE_DATE, a_date(region)))
+def due_date(grid: Grid, month_first: bool):
+    value, confidence = best(labelled(grid, L.DUE_DATE, a_date(month_first)))
     return value, confidence
 
 
@@ -101,7 +96,7 @@ def supplier_tax_id(grid: Grid) -> Reading:
     digit makes it sure."""
     for row in grid.rows:
         for cell in row:
-            for m in TAX_ID_AT.finditer(cell.text):
+            for m in L.TAX_ID.finditer(cell.text):
                 before = cell.text[: m.start()]
                 left = [c.text for c in row if c.end <= cell.start][-1:]
                 above = [c.text for c in grid.above(cell)]
@@ -128,8 +123,8 @@ def read_facts(
     grid = Grid(text)
     if not grid.lines:
         return DocumentFacts()
-    order = "month-first" if month_first(text, region) else "day-first"
-    due, due_conf = due_date(grid, order)
+    month_first = writes_month_first(text, region)
+    due, due_conf = due_date(grid, month_first)
     total_, total_conf, total_row = total(grid)
     tax_, tax_conf, tax_lines = tax(grid)
     if tax_ is not None and total_ is not None and abs(tax_) > abs(total_):
@@ -155,7 +150,7 @@ def read_facts(
         else reading(grid.lines[0].strip(), 0.5),
         document_type=document_type(grid),
         number=number(grid),
-        issue_date=issue_date(grid, order, due),
+        issue_date=issue_date(grid, month_first, due),
         due_date=reading(due.isoformat() if due else None, due_conf),
         currency=currency(grid, total_row, region),
         total=reading(total_, total_conf),

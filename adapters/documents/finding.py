@@ -111,9 +111,9 @@ def a_number(text: str, *_):
     return None
 
 
-def a_date(region):
+def a_date(month_first: bool):
     def parse(text: str, *_):
-        dates = find_dates(text[:40], region)
+        dates = find_dates(text[:40], month_first)
         return dates[0][1] if dates else None
 
     return parse

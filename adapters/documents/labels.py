@@ -138,11 +138,9 @@ NOT_TAX = rx(
     r"client|customer|kunde|klant|cliente"  # the customer's VAT number, not a tax
 )
 # A VAT registration number, and the labels that say it is the customer's.
-TAX_ID = re.compile(
-    r"\b(?:ATU\d{8}|BE\s?0?\d{3}[.\s]?\d{3}[.\s]?\d{3}|DE\s?\d{3}\s?\d{3}\s?\d{3}|"
-    r"FR\s?[0-9A-Z]{2}\s?\d{3}\s?\d{3}\s?\d{3}|NL\s?\d{9}\s?B\s?\d{2}|"
-    r"IT\s?\d{11}|ES\s?[0-9A-Z]\d{7}[0-9A-Z]|GB\s?\d{3}\s?\d{4}\s?\d{2}(?:\s?\d{3})?|"
-    r"CHE[-\s]?\d{3}\.\d{3}\.\d{3}|[A-Z]{2}\d{8,12})(?![0-9])"
+TAX_ID = re.compile(  # a country code, a digit, the rest; Spain's may start ESB
+    r"\b([A-Z]{2})[\s.-]?((?:\d|(?<=ES)[A-Z]|(?<=ES )[A-Z])(?:[\s.]?[0-9A-Z]){7,12})"
+    r"(?![0-9A-Z])"
 )
 CUSTOMER = rx(  # stems: Kundennummer, customer's, clientèle
     r"\b(?:your|customer|client|buyer|bill\s+to|ihre|kunde|käufer|votre|acheteur|"

@@ -68,12 +68,17 @@ def pdf_pages(data: bytes) -> tuple[int, callable]:
     return len(pdf), render
 
 
+def facts_pages_first(count: int) -> list[int]:
+    """Page indexes to read in: the first and the last (where an invoice's facts
+    are), then the ones between."""
+    return sorted(range(count), key=lambda i: (i not in (0, count - 1), i))
+
+
 def read_pages(count: int, render, region: str | None) -> OcrText:
     """OCR of the first and last pages, then the ones between, while time allows."""
-    order = sorted(set(range(count)), key=lambda i: (i not in (0, count - 1), i))
     deadline = time.monotonic() + DOCUMENT_SECONDS
     texts, confidences, unread = {}, [], 0
-    for i in order:
+    for i in facts_pages_first(count):
         if time.monotonic() > deadline:
             unread += 1
             continue

@@ -62,11 +62,9 @@ def pdf_text(data: bytes, seconds: float = TEXT_SECONDS) -> str:
     """Every page's text as laid out, bounded by time, not by a page count: the
     first page and the last (where totals are) first, then the ones between."""
     pages = _open(data).pages
-    count = len(pages)
-    order = sorted(range(count), key=lambda i: (i not in (0, count - 1), i))
     deadline = time.monotonic() + seconds
     texts = {}
-    for i in order:
+    for i in ocr.facts_pages_first(len(pages)):
         if texts and time.monotonic() > deadline:
             break
         try:
@@ -160,7 +158,7 @@ class DocumentReader:
         text = pdf_text(data)
         if len("".join(text.split())) < MIN_TEXT:
             count, render = ocr.pdf_pages(data)
-            return self.read_scan(render, count, region)
+            return self.read_scan(count, render, region)
         facts = read_facts(text, self.known_suppliers, region)
         return facts.model_copy(update={"read_from": "text"})
 
@@ -174,14 +172,11 @@ class DocumentReader:
             raise RejectedFile(
                 "unreadable", f"the image cannot be opened ({detail})"
             ) from None
-        return self.read_scan(images, 1, region)
+        return self.read_scan(len(images), images.__getitem__, region)
 
-    def read_scan(self, pages, count: int, region: str | None) -> DocumentFacts:
+    def read_scan(self, count: int, render, region: str | None) -> DocumentFacts:
+        """Facts by OCR of pages 0..count-1, render(i) giving each one's image."""
         if not self.ocr:
             return DocumentFacts()  # accepted; without OCR nothing can be read
-        if isinstance(pages, list):
-            images = pages
-            found = ocr.read_pages(len(images), lambda i: images[i], region)
-        else:
-            found = ocr.read_pages(count, pages, region)
+        found = ocr.read_pages(count, render, region)
         return from_ocr(found, self.known_suppliers, region)

@@ -120,7 +120,7 @@ AMOUNT = re.compile(
 )
 
 
-def month_first(text: str, region: str | None = None) -> bool:
+def writes_month_first(text: str, region: str | None = None) -> bool:
     """Whether this document writes numeric dates month first: told by its own dates
     where one cannot be read the other way (11/17/2017), else by the region."""
     votes = Counter()
@@ -141,17 +141,16 @@ WHOLE_AMOUNT = re.compile(
 )
 
 
-def find_dates(text: str, region: str | None = None) -> list[tuple[int, date]]:
-    """Every date in the text with where it starts, in reading order. region: a
-    region code, or "month-first"/"day-first" as month_first() found it."""
-    month_first = (region or "").upper() in MONTH_FIRST | {"MONTH-FIRST"}
+def find_dates(text: str, month_first: bool = False) -> list[tuple[int, date]]:
+    """Every date in the text with where it starts, in reading order; month_first:
+    how the document writes numeric dates (writes_month_first)."""
     found, taken = [], []
     for pattern, order in DATE_PATTERNS:
         for m in pattern.finditer(text):
             if any(a <= m.start() < b for a, b in taken):
                 continue  # part of a date already read (05.03.2025 holds 05.03.20)
             parts = dict(zip(order, m.groups(), strict=True))
-            if "a" in parts:  # numeric day and month: the region says which is which
+            if "a" in parts:  # numeric day and month: month_first says which is which
                 first, second = int(parts.pop("a")), int(parts.pop("b"))
                 day, month = (second, first) if month_first else (first, second)
             else:

@@ -38,9 +38,7 @@ def money(value: Decimal, lang: str, currency: str) -> str:
     symbol = {"GBP": "£", "USD": "$", "EUR": "€", "CHF": "CHF"}[currency]
     if lang in ("en", "us"):
         return f"{sign}{symbol}{q}"
-    if lang in ("nl", "it"):
-        return f"{symbol} {sign}{q}"
-    if lang == "ch":
+    if lang in ("nl", "it", "ch"):
         return f"{symbol} {sign}{q}"
     return f"{sign}{q} {symbol}"
 

@@ -8,10 +8,10 @@ import aiohttp
 
 from infra.demo_portal.data import invoices_for, load_specs
 from infra.settings import Settings
-from tests.bus import caught_up, read_to_end, read_topic
+from tests.bus import caught_up, read_to_end
 from tests.e2e.api_helpers import body_for
 from tests.e2e.test_page_access import signed_in_session
-from tests.e2e.test_pipeline import connect, of_tenant, run_ended, wait_for
+from tests.e2e.test_pipeline import all_posted, connect, run_ended, wait_for
 
 SPEC = next(s for s in load_specs() if s.key == "rainforest/de")
 
@@ -30,15 +30,7 @@ async def posted_for(stack, db, username: str) -> tuple[str, list[dict]]:
         variant="de",
         collect_from="2025-01-01",
     )
-    await read_topic(
-        stack.kafka,
-        "inbox-posted",
-        of_tenant(tenant),
-        until=lambda found: len(found) >= len(expected),
-    )
-    await run_ended(db, conn)
-    await caught_up(stack, "document-found", "document-accepted")
-    posted = await read_to_end(stack.kafka, "inbox-posted", of_tenant(tenant))
+    posted = await all_posted(stack, db, tenant, conn, len(expected))
     numbers = sorted(e["item"]["metadata"]["number"] for e in posted)
     assert numbers == sorted(inv.number for inv in expected)  # each exactly once
     return tenant, posted
@@ -70,14 +62,20 @@ async def test_factur_x_pdfs_are_read_from_their_xml_and_the_xml_is_kept(stack, 
     assert kinds == {"invoice", "credit_note"}
 
 
+async def connect_by_api(stack, web, tenant: str, username: str):
+    """A new tenant connects a demo account through the API, as an integrating
+    service would: (its invoices, the connection)."""
+    settings = Settings(mongodb_uri=stack.mongodb_uri, mongodb_database=stack.db_name)
+    await web.add_tenant(tenant, f"{tenant} books", settings)
+    body = body_for("rainforest/de", username)
+    status, conn = await web.call(tenant, "POST", "/v1/connections", json=body)
+    assert status == 201, conn
+    return invoices_for(SPEC, account(username)), conn
+
+
 async def test_xrechnung_files_are_documents_with_a_page_to_read(stack, db, web):
     """Through the API, as an integrating service would use it."""
-    settings = Settings(mongodb_uri=stack.mongodb_uri, mongodb_database=stack.db_name)
-    await web.add_tenant("xr", "XRechnung Books", settings)
-    expected = invoices_for(SPEC, account("xrechnung@acme.example"))
-    body = body_for("rainforest/de", "xrechnung@acme.example")
-    status, conn = await web.call("xr", "POST", "/v1/connections", json=body)
-    assert status == 201, conn
+    expected, _ = await connect_by_api(stack, web, "xr", "xrechnung@acme.example")
 
     async def inbox():
         status, page = await web.call("xr", "GET", "/v1/inbox?limit=50")
@@ -126,12 +124,7 @@ async def test_xrechnung_files_are_documents_with_a_page_to_read(stack, db, web)
 
 async def test_a_pdf_and_its_xml_from_one_portal_are_one_inbox_item(stack, db, web):
     """The portal lists each invoice twice, as a PDF and as XRechnung XML."""
-    settings = Settings(mongodb_uri=stack.mongodb_uri, mongodb_database=stack.db_name)
-    await web.add_tenant("both", "Both Formats Books", settings)
-    expected = invoices_for(SPEC, account("beides@acme.example"))
-    body = body_for("rainforest/de", "beides@acme.example")
-    status, conn = await web.call("both", "POST", "/v1/connections", json=body)
-    assert status == 201, conn
+    expected, conn = await connect_by_api(stack, web, "both", "beides@acme.example")
 
     async def attached():
         status, page = await web.call("both", "GET", "/v1/inbox?limit=50")

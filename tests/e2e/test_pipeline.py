@@ -57,23 +57,27 @@ async def connect(stack, username: str, password: str | None = None, **kw):
     return tenant, conn, raw
 
 
+async def all_posted(stack, db, tenant: str, conn: str, count: int) -> list[dict]:
+    """The tenant's inbox-posted events once count are in, the run has ended and
+    every document it found has been judged and posted: any duplicate would be on
+    its way before that, so what this reads is all there will be."""
+    await read_topic(
+        stack.kafka,
+        "inbox-posted",
+        of_tenant(tenant),
+        until=lambda found: len(found) >= count,
+    )
+    await run_ended(db, conn)
+    await caught_up(stack, "document-found", "document-accepted")
+    return await read_to_end(stack.kafka, "inbox-posted", of_tenant(tenant))
+
+
 async def test_documents_since_collect_from_reach_inbox_exactly_once(stack, db):
     collect_from = date(2025, 1, 1)
     expected = expected_numbers("acme-ltd", collect_from)
     assert 0 < len(expected) < len(invoices_for(SPEC, account("acme-ltd")))
     tenant, conn, _ = await connect(stack, "acme-ltd", collect_from="2025-01-01")
-
-    posted = await read_topic(
-        stack.kafka,
-        "inbox-posted",
-        of_tenant(tenant),
-        until=lambda found: len(found) >= len(expected),
-    )
-    # Any duplicate would be on its way from the run: wait until the run has ended
-    # and every document it found has been judged and posted, then read it all.
-    await run_ended(db, conn)
-    await caught_up(stack, "document-found", "document-accepted")
-    posted = await read_to_end(stack.kafka, "inbox-posted", of_tenant(tenant))
+    posted = await all_posted(stack, db, tenant, conn, len(expected))
     assert sorted(e["item"]["metadata"]["number"] for e in posted) == expected
     for event in posted:
         assert event["connection_id"] == conn
