@@ -17,7 +17,7 @@ import json
 import random
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from bench.corpus.generate import generate
 from bench.corpus.real_labels import FIELDS as LABELLED
 from bench.corpus.scans import scanned
 from bench.dedupe_corpus import FIELDS as GENERATED_LABELS
-from bench.reading_duplicates import duplicates, supplier_of
+from bench.reading_duplicates import duplicates
 
 REAL = Path(__file__).parent / "corpus" / "real"
 FOREIGN = Path(__file__).parent / "corpus" / "foreign"
@@ -69,7 +69,7 @@ class Score:
 
     def add(self, name, facts, truth: dict, scored_none: bool, pages, seconds):
         if self.keep:
-            READ.append((supplier_of(name), truth, facts))
+            READ.append((name, truth, facts))
         self.docs, self.pages = self.docs + 1, self.pages + pages
         self.seconds += seconds
         for field in FIELDS:
@@ -106,7 +106,7 @@ class Score:
         )
 
 
-# Every document read, for the duplicate measure: (supplier, truth, facts).
+# Every document read, for the duplicate measure: (name, truth, facts).
 READ: list[tuple[str, dict, object]] = []
 
 
@@ -226,7 +226,7 @@ def main() -> None:
         share = f"{100 * wrong / n:5.1f}%" if n else "    -"
         print(f"  confidence {b:.1f} to {upper:.1f}: {n:4d} values, {share} wrong")
         upper = b
-    same, caught, other, merged = duplicates(READ)
+    same, caught, other, merged, missed = duplicates(READ)
     print(
         f"\nduplicates (real, other layouts, scans; the generated corpus is in "
         f"bench.dedupe_corpus): {caught}/{same} pairs of one invoice caught "
@@ -238,6 +238,9 @@ def main() -> None:
             print(f"\n{title}:")
             for miss in score.misses:
                 print("  " + miss)
+        print("\npairs of one invoice the duplicate layer missed, by document:")
+        for name, count in Counter(n for pair in missed for n in pair).most_common():
+            print(f"  {count:3d}  {name}")
 
 
 if __name__ == "__main__":

@@ -4,10 +4,15 @@ the surest rule's reading, and what a number, a date or an amount looks like."""
 import re
 from dataclasses import dataclass
 
+from stdnum.eu import vat as eu_vat
+
 from adapters.documents import labels as L
 from adapters.documents.layout import Cell, Grid
 from adapters.documents.values import amounts_at, find_dates
 from schemas.records import Reading
+
+# The countries whose VAT numbers are two letters and digits (Greece writes EL).
+VAT_PREFIXES = {c.upper() for c in eu_vat.MEMBER_STATES} | {"EL", "GB", "NO"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,8 @@ def beside(grid: Grid, cell: Cell, start: int, parse, below: bool = True):
             return value, 1
     if below:
         unders = grid.below(cell)[:2]
+        if unders and L.OTHER_HEAD.search(unders[0].text):
+            unders = unders[:1]  # a table's head row: the line under it is not ours
         for under in unders:
             if (value := parse(under.text, grid, under)) is not None:
                 return value, 2
@@ -64,10 +71,19 @@ def labelled(grid: Grid, rules, parse, skip=None, below=True) -> list[Found]:
             value, distance = beside(
                 grid, Cell(cell.row, cell.start, cell.end, text), m.end(), parse, below
             )
-            if value is not None:
-                found.append(Found(value, confidence - 0.05 * distance, rank, cell.row))
+            if value is None:
+                break
+            confidence -= 0.05 * distance
+            if _in_prose(text[: m.start()]):  # "please quote document number 4711"
+                confidence, rank = min(confidence, 0.75), rank + len(rules)
+            found.append(Found(value, confidence, rank, cell.row))
             break
     return found
+
+
+def _in_prose(before: str) -> bool:
+    """A label deep in a sentence refers to a value; it does not label one."""
+    return len(re.findall(r"\b[^\W\d_]{2,}\b", before)) >= 5
 
 
 def on_lines(grid: Grid, rules, parse) -> list[Found]:
@@ -105,7 +121,7 @@ def a_number(text: str, *_):
         if any(c.isdigit() for c in token) and len(token) >= 3:
             if find_dates(token) or re.fullmatch(r"\d{1,3}([.,]\d{2})", token):
                 return None  # a date or an amount, not a number
-            if re.fullmatch(r"[A-Z]{2}\d{9,12}", token):
+            if re.fullmatch(r"[A-Z]{2}\d{9,12}", token) and token[:2] in VAT_PREFIXES:
                 return None  # a VAT number
             return token
     return None

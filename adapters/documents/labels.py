@@ -29,7 +29,10 @@ NUMBER = [
         0.95,
     ),
     (rx(rf"\b{_NO}\s*(?:de\s+|di\s+)?{DOC}\s*:?"), 0.95),
-    (rx(r"\b(?:invoice|document|doc\.?)\s*(?:id|ref(?:erence)?)\s*:?"), 0.8),
+    (
+        rx(r"\b(?:invoice|document|doc\.?|booking)\s*(?:id|ref(?:erence)?)\s*:?"),
+        0.8,
+    ),
     (rx(rf"\b{DOC}\b\s*:?"), 0.8),
 ]
 # On one line, across cells: "Handelsrechnung (380)   05.03.2018   Nr. 471102".
@@ -147,7 +150,16 @@ CUSTOMER = rx(  # stems: Kundennummer, customer's, clientèle
     r"uw\b|klant|afnemer|su\b|cliente|comprador|vostr|acquirente|destinatario|"
     r"leistungsempf)"
 )
+# A table head that names another fact: what stands under it is that fact's value.
+OTHER_HEAD = rx(rf"{NOT_DOC_NO.pattern}|{CUSTOMER.pattern}")
 KINDS = [  # most specific first: a credit note names the invoice it credits
+    (  # A German "Gutschrift" is also a self-billed invoice (UNTDID 389): an invoice.
+        "invoice",
+        rx(
+            r"selbst\s*ausgestellte\s+rechnung|gutschriftsverfahren|self[-\s]?bill|"
+            r"auto-?factur|autofattur|zelf-?facturatie|\(389\)"
+        ),
+    ),
     (
         "credit_note",
         rx(

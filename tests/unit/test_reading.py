@@ -94,6 +94,35 @@ def test_a_value_under_its_label_in_a_box():
     assert facts.due_date.value == "2025-04-13"
 
 
+def test_a_table_head_row_does_not_lend_its_values_to_a_title_above_it():
+    page = (
+        "Kopie factuur\n"
+        "Klant               Factuur datum     Factuur         Vervaldatum\n"
+        "SCONL0303006280999  8-9-2022          VF1005193039    22-9-2022\n"
+        "Factuur totaal EUR    49,99"
+    )
+    facts = read_facts(page, region="NL")
+    assert facts.number.value == "VF1005193039"  # VF is no country's VAT prefix
+
+
+def test_a_number_quoted_in_a_sentence_is_not_the_documents_number():
+    page = (
+        "Rechnung (380)     20.09.2018   Nr. E2018092011804\n"
+        "Bei Schriftwechsel bitte Ihre Kundennummer 35040727 und "
+        "Belegnummer 2018092011804 angeben\n"
+        "Gesamtbetrag    8,41 EUR"
+    )
+    assert read_facts(page).number.value == "E2018092011804"
+
+
+def test_a_self_billed_gutschrift_is_an_invoice_and_a_credit_note_is_not():
+    title = "Gutschrift (Selbst ausgestellte Rechnung)    Nr. 471102\n"
+    page = title + "Rechnungsdatum: 05.03.2018\nGesamtbetrag    529,87 EUR"
+    assert read_facts(page).document_type.value == "invoice"
+    credit = page.replace("(Selbst ausgestellte Rechnung)", "zu Rechnung 4711")
+    assert read_facts(credit).document_type.value == "credit_note"
+
+
 def test_numeric_dates_by_region_unless_the_document_says_otherwise():
     page = "Invoice number: A-1\nInvoice date: 03/04/2025\nTotal: 10.00 EUR"
     assert read_facts(page, region="GB").issue_date.value == "2025-04-03"
