@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP) ocr
+run: $(STAMP) browser ocr
 	$(BIN)/billhound run
 
 # Debian's tesseract-ocr and its language packs: scans are read offline, by models
@@ -30,7 +30,8 @@ ocr:
 	  $$SUDO apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $(OCR_PACKAGES); }
 
-# Debian's Chromium for the browser test (Playwright drives it; no browser download).
+# Debian's Chromium for the browser engine and the browser test (Playwright drives
+# it; no browser download).
 browser:
 	@command -v chromium >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -81,9 +81,12 @@ async def prepare(settings: Settings) -> None:
         await client.close()
 
 
-def stage_handlers(settings: Settings) -> dict[str, object]:
+def stage_handlers(
+    settings: Settings, closing: list | None = None
+) -> dict[str, object]:
     """Each stage's handler over MongoDB, SMTP, the portals and the key ring; each
-    client and store built once and shared."""
+    client and store built once and shared. What must be closed at the end (the
+    portals' browser) is added to `closing`."""
     db = mongo_client(settings)[settings.mongodb_database]
     connections = MongoConnectionStore(db)
     documents = MongoDocumentStore(db)
@@ -93,6 +96,8 @@ def stage_handlers(settings: Settings) -> dict[str, object]:
     catalog = Catalog.load(settings.portal_urls, extra=settings.catalog_files)
     directory = CatalogDirectory(catalog)
     portals = portal_factory(settings, catalog, db)
+    if closing is not None:
+        closing.append(portals)
     suppliers = MongoSupplierStore(db)
     tenants = MongoTenantStore(db)
 
@@ -180,13 +185,16 @@ def build_worker(settings: Settings) -> faust.App:
         stage: StageRunner(stage, publisher, policy, outages) for stage in STAGES
     }
     pools = {"fetcher": RunPool(settings.fetch_concurrency)}
-    handlers = stage_handlers(settings)
+    closing: list = []
+    handlers = stage_handlers(settings, closing)
     wire(app, topics, runners, handlers, settings.scheduler_tick_seconds, pools)
 
     @app.on_before_shutdown.connect
     async def stop_runs(app, **_) -> None:
         for pool in pools.values():  # each run is durable in its lease
             await pool.close()
+        for resource in closing:  # after the runs that used it
+            await resource.close()
 
     health = WorkerHealth(
         app,
@@ -264,4 +272,4 @@ async def build_web(settings: Settings) -> tuple[WebServices, list]:
         catalog=catalog,
         public_url=settings.public_url,
     )
-    return services, [publisher.stop, db.client.close]
+    return services, [publisher.stop, db.client.close, portals.close]

@@ -3,6 +3,7 @@
 from pymongo import AsyncMongoClient
 
 from adapters.mail.smtp import SmtpMailer
+from adapters.portals.browsers import BrowserPool
 from adapters.portals.catalog import Catalog
 from adapters.portals.factory import CatalogPortalFactory
 from adapters.store.mongo_suppliers import MongoRequestBudget
@@ -33,7 +34,10 @@ def smtp_mailer(settings: Settings) -> SmtpMailer:
 def portal_factory(settings: Settings, catalog: Catalog, db) -> CatalogPortalFactory:
     """Portal sessions paced by each supplier's rate across every worker and web."""
     budget = MongoRequestBudget(db)
-    return CatalogPortalFactory(catalog, settings.portal_timeout_seconds, budget)
+    browsers = BrowserPool(settings.browser_contexts)
+    return CatalogPortalFactory(
+        catalog, settings.portal_timeout_seconds, budget, browsers
+    )
 
 
 def schedule_policy(settings: Settings) -> SchedulePolicy:

@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     # Catalog files of an operator's own suppliers, read after the built-in catalog.
     catalog_files: list[Path] = Field(default_factory=list)
     portal_timeout_seconds: float = 30.0
+    browser_contexts: int = Field(
+        8, ge=1, description="Browser runs one worker holds at once; more wait"
+    )
     challenge_ttl_seconds: float | None = Field(
         None, gt=0, description="Cap on how long a sent code is waited for"
     )

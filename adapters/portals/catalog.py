@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from adapters.portals.engines.browser_config import BrowserConfig
 from adapters.portals.engines.config import HtmlConfig, JsonApiConfig, Values
 from adapters.portals.protocol import UnknownSupplier
 from schemas.records import ConnectorKind
@@ -58,8 +59,8 @@ class Supplier(Frozen):
     two_factor: list[Literal["totp", "sms", "email", "app"]] = []
     limits: Limits = Limits()
     variants: dict[str, Variant]
-    engine: Literal["html", "json_api", "custom"]
-    config: HtmlConfig | JsonApiConfig | None = None
+    engine: Literal["html", "json_api", "browser", "custom"]
+    config: HtmlConfig | JsonApiConfig | BrowserConfig | None = None
     adapter: str | None = Field(
         default=None, description="custom engine: a name in adapters.portals.custom"
     )
@@ -69,7 +70,11 @@ class Supplier(Frozen):
     def _config_for_engine(cls, data):
         # Parse `config` with the model its engine reads, so errors name the right one.
         if isinstance(data, dict) and isinstance(data.get("config"), dict):
-            model = {"html": HtmlConfig, "json_api": JsonApiConfig}.get(data["engine"])
+            model = {
+                "html": HtmlConfig,
+                "json_api": JsonApiConfig,
+                "browser": BrowserConfig,
+            }.get(data["engine"])
             if model is not None:
                 data = data | {"config": model.model_validate(data["config"])}
         return data

@@ -7,9 +7,12 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from adapters.portals.browsers import BrowserPool
 from adapters.portals.catalog import Catalog, Supplier, Variant
 from adapters.portals.custom import ADAPTERS
 from adapters.portals.directory import CatalogDirectory
+from adapters.portals.engines.browser import BrowserPortal
+from adapters.portals.engines.browser_config import BrowserConfig
 from adapters.portals.engines.config import HtmlConfig, JsonApiConfig
 from adapters.portals.engines.html import HtmlPortal
 from adapters.portals.engines.json_api import JsonApiPortal
@@ -18,12 +21,19 @@ from adapters.portals.pacing import LocalBudget, RequestBudget, SharedPace
 from adapters.portals.protocol import PortalSession
 
 
-def build_session(
-    supplier: Supplier, variant: Variant, http: PortalHttp
-) -> PortalSession:
+def variant_config(supplier: Supplier, variant: Variant):
+    """The supplier's engine configuration with the variant's own way of writing
+    dates, amounts and kinds."""
     config = supplier.config
     if config is not None and variant.values is not None:
         config = config.model_copy(update={"values": variant.values})
+    return config
+
+
+def build_session(
+    supplier: Supplier, variant: Variant, http: PortalHttp
+) -> PortalSession:
+    config = variant_config(supplier, variant)
     if isinstance(config, HtmlConfig):
         return HtmlPortal(http, config)
     if isinstance(config, JsonApiConfig):
@@ -40,8 +50,11 @@ class CatalogPortalFactory(CatalogDirectory):
         catalog: Catalog,
         timeout_seconds: float = 30.0,
         budget: RequestBudget | None = None,
+        browsers: BrowserPool | None = None,
     ) -> None:
         super().__init__(catalog)
+        # Started on the first browser run only: most workers never need Chromium.
+        self.browsers = browsers or BrowserPool()
         self._timeout = timeout_seconds
         # The workers' shared budget (MongoDB) makes the rate hold across workers;
         # without one (a CLI check) it holds within this process.
@@ -67,8 +80,18 @@ class CatalogPortalFactory(CatalogDirectory):
             self._sessions[supplier.id] = asyncio.Semaphore(
                 supplier.limits.max_sessions
             )
-        async with self._sessions[supplier.id], new_client(self._timeout) as client:
-            http = PortalHttp(client, base_url, self._pace(supplier))
-            yield build_session(
-                supplier, self.catalog.variant(supplier_id, variant), http
-            )
+        chosen = self.catalog.variant(supplier_id, variant)
+        async with self._sessions[supplier.id]:
+            if supplier.engine == "browser":
+                config = variant_config(supplier, chosen)
+                assert isinstance(config, BrowserConfig)  # the catalog checked it
+                async with self.browsers.context(base_url) as context:
+                    yield BrowserPortal(context, base_url, config, self._pace(supplier))
+                return
+            async with new_client(self._timeout) as client:
+                http = PortalHttp(client, base_url, self._pace(supplier))
+                yield build_session(supplier, chosen, http)
+
+    async def close(self) -> None:
+        """Stop the browser, if a browser run started it."""
+        await self.browsers.close()

@@ -13,7 +13,7 @@ import time
 
 from aiohttp import web
 
-from infra.demo_portal import api_site, html_site
+from infra.demo_portal import api_site, browser_site, html_site
 from infra.demo_portal.auth import PortalState
 from infra.demo_portal.data import PortalSpec
 
@@ -75,6 +75,8 @@ def create_app(spec: PortalSpec) -> web.Application:
     app[STATE] = state
     if spec.frontend == "spa":
         api_site.add_routes(app, state)
+    elif spec.frontend == "browser":
+        browser_site.add_routes(app, state)
     else:
         html_site.add_routes(app, state)
     app.router.add_get("/_demo/stats", stats)

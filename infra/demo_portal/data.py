@@ -38,7 +38,11 @@ class PortalSpec(BaseModel):
     supplier_id: str
     variant: str
     name: str
-    frontend: Literal["html", "spa"] = "html"
+    frontend: Literal["html", "spa", "browser"] = "html"
+    # The browser frontend: downloads as links or as blobs made by script, and
+    # paging by a "Load more" button or a "Next page" button.
+    download: Literal["link", "blob"] = "link"
+    paging: Literal["more", "next"] = "next"
     skin: str = "classic"
     api_shape: str = "brightline"
     documents_path: str = "/documents"

@@ -36,11 +36,13 @@ Every portal also answers, for tests and demos:
 
 
 def behaviour(spec: PortalSpec) -> str:
-    frontend = (
-        f"HTML, skin `{spec.skin}`"
-        if spec.frontend == "html"
-        else f"single-page app over a JSON API (`{spec.api_shape}` shape)"
-    )
+    frontend = {
+        "html": f"HTML, skin `{spec.skin}`",
+        "spa": f"single-page app over a JSON API (`{spec.api_shape}` shape)",
+        "browser": "single-page app only a browser can use (login proof computed by "
+        f"script, downloads as {'blobs' if spec.download == 'blob' else 'links'}, "
+        f"paging by {'Load more' if spec.paging == 'more' else 'Next page'})",
+    }[spec.frontend]
     rules = [
         frontend,
         f"{spec.page_size} per page",

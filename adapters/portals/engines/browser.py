@@ -1,0 +1,401 @@
+"""The browser engine: a portal that only works in a real browser (rendered by script,
+a login token computed by script, downloads made as blobs), driven along the click
+path its catalog entry writes, in a fresh browser context per run.
+
+The list is read from the rendered page with the HTML engine's field rules; how a
+login went is told by the same kinds of rules, with the same error taxonomy."""
+
+import asyncio
+import re
+import time
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
+from datetime import date
+from functools import partial
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from playwright.async_api import Error as BrowserError
+from playwright.async_api import TimeoutError as BrowserTimeout
+
+from adapters.portals.engines import html_pages as pages
+from adapters.portals.engines.browser_config import BrowserConfig, Step
+from adapters.portals.engines.config import Rule
+from adapters.portals.engines.two_factor import answer_totp
+from adapters.portals.engines.values import document_ref, recent
+from adapters.portals.protocol import (
+    ERROR_BY_CODE,
+    LOGIN,
+    ChallengeExpired,
+    DocumentRef,
+    InvalidCredentials,
+    LayoutChanged,
+    PortalError,
+    PortalUnavailable,
+    RateLimited,
+    WrongChallengeCode,
+)
+from schemas.records import Credentials
+
+POLL = 0.1  # how often a rendered page is looked at while waiting for an outcome
+
+
+class BrowserPortal:
+    def __init__(
+        self,
+        context,
+        base_url: str,
+        config: BrowserConfig,
+        pace: AbstractAsyncContextManager,
+    ) -> None:
+        self.context, self.cfg, self.pace = context, config, pace
+        self.base = base_url.rstrip("/") + "/"
+        self.page = None
+        self._kept: dict[str, Any] = {}  # storage state as last seen
+        self._restore: dict[str, Any] | None = None
+        self._lock = asyncio.Lock()  # one page: one action at a time
+        self._credentials: Credentials | None = None
+
+    # -- the click path --------------------------------------------------------
+
+    async def _page(self):
+        if self.page is None:
+            if self._restore:
+                await self.context.add_cookies(self._restore.get("cookies", []))
+                self._restore = None
+            self.page = await self.context.new_page()
+        return self.page
+
+    async def _run(self, where: str, steps: list[Step]) -> None:
+        page = await self._page()
+        timeout = self.cfg.step_seconds * 1000
+        for n, step in enumerate(steps, 1):
+            try:
+                async with self.pace:
+                    await self._do(page, step, timeout)
+            except BrowserTimeout:
+                raise LayoutChanged(
+                    f"{where} step {n} ({step.describe()}) timed out after "
+                    f"{self.cfg.step_seconds:g}s"
+                ) from None
+            except BrowserError as exc:
+                raise _unreachable(exc) from None
+
+    async def _do(self, page, step: Step, timeout: float) -> None:
+        if step.goto is not None:
+            resp = await page.goto(self._url(step.goto), timeout=timeout)
+            if resp is not None:
+                _raise_for_status(resp.status, step.goto, resp.headers)
+        elif step.fill is not None:
+            await page.fill(step.fill, self._value(step.value), timeout=timeout)
+        elif step.click is not None:
+            await page.click(step.click, timeout=timeout)
+        elif step.wait is not None:
+            await page.wait_for_selector(step.wait, timeout=timeout)
+        elif step.wait_url is not None:
+            await page.wait_for_url(step.wait_url, timeout=timeout)
+
+    def _value(self, which: str | None) -> str:
+        creds = self._credentials
+        if creds is None:
+            raise PortalError("a fill step ran without a login")
+        if which == "login":
+            return creds.login
+        if which == "password":
+            return creds.password.get_secret_value()
+        raise PortalError(f"a fill step asks for {which!r} outside 2-factor")
+
+    def _url(self, path: str) -> str:
+        """An address on this portal; the catalog, never a page, names hosts."""
+        absolute = urljoin(self.base, path)
+        if urlsplit(absolute).netloc != urlsplit(self.base).netloc:
+            raise LayoutChanged(f"portal linked to another host: {absolute}")
+        return absolute
+
+    async def _first_of(self, rules: dict[str, Rule], where: str) -> tuple[str, str]:
+        """Which of the rules shows on the rendered page, and its text: once one
+        shows, all are looked at again in their order, so a message that appeared
+        between two looks is judged by the surest rule ("single sign-on" before
+        any error)."""
+        deadline = time.monotonic() + self.cfg.step_seconds
+        while time.monotonic() < deadline:
+            appeared = await self._showing(rules) is not None
+            if appeared and (shown := await self._showing(rules)) is not None:
+                return shown
+            await asyncio.sleep(POLL)
+        wanted = ", ".join(f"{n} {r.css!r}" for n, r in rules.items())
+        raise LayoutChanged(
+            f"{where}: none of {wanted} appeared within {self.cfg.step_seconds:g}s"
+        )
+
+    async def _showing(self, rules: dict[str, Rule]) -> tuple[str, str] | None:
+        page = await self._page()
+        for name, rule in rules.items():
+            found = page.locator(rule.css)
+            if rule.contains:
+                found = found.filter(
+                    has_text=re.compile(re.escape(rule.contains), re.I)
+                )
+            try:
+                if await found.count() and await found.first.is_visible():
+                    return name, (await found.first.inner_text()).strip()
+            except BrowserError:  # the page navigated while looked at
+                return None
+        return None
+
+    async def _save(self) -> None:
+        self._kept = await self.context.storage_state()
+
+    # -- PortalSession ---------------------------------------------------------
+
+    async def login(self, credentials: Credentials) -> None:
+        self._credentials = credentials
+        login = self.cfg.login
+        async with self._lock:
+            await self._run("login", login.steps)
+            await self._outcome(credentials)
+            await self._save()
+
+    async def _outcome(self, credentials: Credentials) -> None:
+        login = self.cfg.login
+        rules: dict[str, Rule] = {"signed_in": login.signed_in}
+        if login.two_factor is not None:
+            rules["two_factor"] = login.two_factor.prompt
+        rules |= {code.value: rule for code, rule in login.refusals.items()}
+        if login.unknown_login is not None:
+            rules["unknown_login"] = login.unknown_login
+        rules["failure"] = login.failure
+        name, text = await self._first_of(rules, "login")
+        if name == "signed_in":
+            return
+        if name == "two_factor":
+            await answer_totp(credentials, self._answer_totp)
+            return
+        if name == "unknown_login":
+            raise InvalidCredentials(f"portal said: {text}", field=LOGIN)
+        if name == "failure":
+            raise InvalidCredentials(f"portal said: {text}")
+        raise ERROR_BY_CODE[next(c for c in login.refusals if c.value == name)](
+            f"portal said: {text}"
+        )
+
+    async def _answer_totp(self, code: str) -> None:
+        two = self.cfg.login.two_factor
+        assert two is not None
+        page = await self._page()
+        for step in two.steps:
+            if step.fill is not None and step.value == "totp":
+                async with self.pace:
+                    await page.fill(
+                        step.fill, code, timeout=self.cfg.step_seconds * 1000
+                    )
+            else:
+                await self._run("2-factor", [step])
+        rules = {"signed_in": self.cfg.login.signed_in, "failure": two.failure}
+        name, _ = await self._first_of(rules, "2-factor")
+        if name == "failure":
+            raise WrongChallengeCode("the portal refused the code", field="code")
+
+    async def answer_challenge(self, code: str) -> None:
+        # A code sent to a person would need this page kept alive between runs.
+        raise ChallengeExpired("the browser engine answers authenticator codes only")
+
+    async def resume(self) -> bool:
+        start = [s for s in self.cfg.login.steps if s.goto is not None][:1]
+        async with self._lock:
+            await self._run("resume", start)
+            rules = {"signed_in": self.cfg.login.signed_in}
+            rules["login"] = Rule(css=_first_fill(self.cfg.login.steps) or "form")
+            try:
+                name, _ = await self._first_of(rules, "resume")
+            except LayoutChanged:
+                return False
+            if name == "signed_in":
+                await self._save()
+            return name == "signed_in"
+
+    async def list_documents(self, since: date) -> AsyncIterator[DocumentRef]:
+        docs = self.cfg.documents
+        async with self._lock:
+            await self._open_list()
+        seen, first = 0, None
+        while True:
+            async with self._lock:
+                html = (await self.page.content()).encode()
+            doc = pages.tree(html)
+            if doc.css_first(docs.table) is None:
+                raise LayoutChanged(f"document list {docs.table!r} not found")
+            rows = doc.css(docs.row)
+            if rows and first is not None and _row_id(rows[0], docs) != first:
+                seen = 0  # a next page replaced the rows; "load more" appends them
+            first = _row_id(rows[0], docs) if rows else None
+            refs = [self._ref(row) for row in rows[seen:]]
+            seen = len(rows)
+            refs, older_seen = recent(refs, since, partial(urljoin, self.page.url))
+            for ref in refs:
+                yield ref
+            if older_seen and docs.newest_first:
+                break
+            async with self._lock:
+                moved = await self._page_on(len(rows), first)
+            if not moved:
+                break
+        async with self._lock:
+            await self._save()
+
+    def _ref(self, row) -> DocumentRef:
+        docs = self.cfg.documents
+        raw = {name: pages.pick(row, spec) for name, spec in docs.fields.items()}
+        if docs.download == "click":
+            raw["download"] = f"click:{raw.get('id') or ''}"
+        return document_ref(raw, self.cfg.values)
+
+    async def _open_list(self) -> None:
+        await self._run("documents", self.cfg.documents.steps)
+        try:
+            await self.page.wait_for_selector(
+                self.cfg.documents.table, timeout=self.cfg.step_seconds * 1000
+            )
+        except BrowserTimeout:
+            raise LayoutChanged(
+                f"document list {self.cfg.documents.table!r} not found"
+            ) from None
+
+    async def _page_on(self, rows: int, first: str | None) -> bool:
+        """Click 'load more' or 'next' if the list shows one; False at the end."""
+        docs = self.cfg.documents
+        for rule, grows in ((docs.more, True), (docs.next, False)):
+            if rule is None:
+                continue
+            button = self.page.locator(rule.css)
+            if rule.contains:
+                button = button.filter(
+                    has_text=re.compile(re.escape(rule.contains), re.I)
+                )
+            if not await button.count() or not await button.first.is_enabled():
+                continue
+            async with self.pace:
+                await button.first.click(timeout=self.cfg.step_seconds * 1000)
+            check = (
+                "([css, n]) => document.querySelectorAll(css).length > n"
+                if grows
+                else "([css, first]) => { const r = document.querySelector(css);"
+                " return r !== null && r.outerHTML !== first; }"
+            )
+            arg = [docs.row, rows] if grows else [docs.row, await self._first_html()]
+            try:
+                await self.page.wait_for_function(
+                    check, arg=arg, timeout=self.cfg.step_seconds * 1000
+                )
+            except BrowserTimeout:
+                raise LayoutChanged(
+                    f"documents: {rule.css!r} clicked, no new rows within "
+                    f"{self.cfg.step_seconds:g}s"
+                ) from None
+            return True
+        return False
+
+    async def _first_html(self) -> str:
+        return await self.page.evaluate(
+            "css => (document.querySelector(css) || {}).outerHTML || ''",
+            self.cfg.documents.row,
+        )
+
+    async def download(self, ref: DocumentRef) -> bytes:
+        if self.cfg.documents.download == "click":
+            async with self._lock:
+                return await self._click_download(ref)
+        url = self._url(ref.download_url)
+        try:
+            async with self.pace:
+                resp = await self.context.request.get(
+                    url, timeout=self.cfg.step_seconds * 1000
+                )
+                _raise_for_status(resp.status, urlsplit(url).path, resp.headers)
+                body = await resp.body()
+        except BrowserError as exc:
+            raise _unreachable(exc) from None
+        if resp.status != 200:
+            raise PortalError(f"download of {ref.supplier_document_id}: {resp.status}")
+        return body
+
+    async def _click_download(self, ref: DocumentRef) -> bytes:
+        """The row's button clicked and the browser's download taken; a row paged
+        away is found again from the top of the list."""
+        docs, wanted = self.cfg.documents, ref.supplier_document_id
+        for attempt in range(2):
+            row = await self._row_on_page(wanted)
+            while row is None and attempt == 1:
+                rows = await self.page.locator(docs.row).count()
+                if not await self._page_on(rows, None):
+                    break
+                row = await self._row_on_page(wanted)
+            if row is not None:
+                button = row.locator(docs.download_button)
+                try:
+                    async with (
+                        self.pace,
+                        self.page.expect_download(
+                            timeout=self.cfg.step_seconds * 1000
+                        ) as started,
+                    ):
+                        await button.first.click(timeout=self.cfg.step_seconds * 1000)
+                    download = await started.value
+                    if (failure := await download.failure()) is not None:
+                        raise PortalError(f"download of {wanted} failed: {failure}")
+                    data = Path(await download.path()).read_bytes()  # noqa: ASYNC240
+                    await download.delete()
+                    return data
+                except BrowserTimeout:
+                    raise LayoutChanged(
+                        f"download of {wanted}: {docs.download_button!r} clicked, no "
+                        f"download within {self.cfg.step_seconds:g}s"
+                    ) from None
+            if attempt == 0:
+                await self._open_list()
+        raise PortalError(f"document {wanted} is no longer on the portal's list")
+
+    async def _row_on_page(self, wanted: str):
+        """The row of this document on the page as it stands, if it is there: found
+        by the catalog's field rules in the rendered page, then clicked live (both
+        count rows by the same selector, in document order)."""
+        docs = self.cfg.documents
+        rendered = pages.tree((await self.page.content()).encode())
+        for i, node in enumerate(rendered.css(docs.row)):
+            if _row_id(node, docs) == wanted:
+                return self.page.locator(docs.row).nth(i)
+        return None
+
+    def export_state(self) -> dict[str, Any]:
+        return {"storage": self._kept} if self._kept else {}
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        self._restore = state.get("storage") or None
+
+
+def _row_id(row, docs) -> str | None:
+    value = pages.pick(row, docs.fields["id"]) if "id" in docs.fields else None
+    return (value or "").strip() or None
+
+
+def _first_fill(steps: list[Step]) -> str | None:
+    return next((s.fill for s in steps if s.fill), None)
+
+
+def _raise_for_status(status: int, where: str, headers: dict) -> None:
+    retry = headers.get("retry-after")
+    seconds = float(retry) if retry and retry.isdigit() else None
+    if status == 429:
+        raise RateLimited(f"portal answered 429 at {where}", retry_after=seconds)
+    if status >= 500:
+        raise PortalUnavailable(
+            f"portal answered {status} at {where}", retry_after=seconds
+        )
+
+
+def _unreachable(exc: Exception) -> PortalError:
+    message = str(exc).splitlines()[0][:200]
+    if "net::" in message or "Target" in message or "closed" in message:
+        return PortalUnavailable(f"cannot reach portal in the browser: {message}")
+    return PortalError(f"browser: {message}")

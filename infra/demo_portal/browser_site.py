@@ -1,0 +1,246 @@
+"""A demo portal only a real browser can use: the page is built by script, the login
+sends a proof the script computes from a one-time nonce (never the password), and
+documents download as a link or as a blob the script makes. Paging is a "Load more"
+button or a "Next page" button. The HTTP engines cannot read it; the browser engine
+does, from its catalog entry."""
+
+import hashlib
+import html
+import json
+import secrets
+
+from aiohttp import web
+
+from infra.demo_portal.auth import Outcome, PortalState
+from infra.demo_portal.data import Invoice
+from infra.demo_portal.paging import page_of, pdf_response
+
+MESSAGES = {
+    Outcome.WRONG: (401, "Wrong email or password."),
+    Outcome.UNKNOWN: (401, "We have no account with that email."),
+    Outcome.SSO: (403, "This account signs in with your company's single sign-on."),
+    Outcome.LOCKED: (423, "Your account is locked. Call us to unlock it."),
+    Outcome.ACTION: (403, "Please accept our new terms of use first."),
+}
+COOKIE = "sid"
+
+SHELL = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>__NAME__</title>
+<style>
+body { font-family: sans-serif; margin: 2rem; } .error { color: #b00; }
+table { border-collapse: collapse; } td, th { padding: .3rem .8rem; }
+</style></head><body>
+<header><h1>__NAME__</h1><nav id="nav"></nav></header>
+<main id="app">Loading...</main>
+<script>
+const CONFIG = __CONFIG__;
+const app = document.getElementById("app");
+const el = (tag, attrs = {}, text = "") => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text) e.textContent = text;
+  return e;
+};
+async function hex(text) {
+  const data = new TextEncoder().encode(text);
+  const digest = await crypto.subtle.digest("SHA-256", data);
+  return [...new Uint8Array(digest)].map(b => b.toString(16).padStart(2, "0")).join("");
+}
+function showError(form, message) {
+  const box = form.querySelector(".error");
+  box.textContent = message; box.hidden = false;
+}
+function showLogin() {
+  app.innerHTML = `<h2>Sign in</h2><form id="login-form">
+    <label>Email <input id="email" autocomplete="username"></label>
+    <label>Password <input id="password" type="password"></label>
+    <button id="sign-in" type="submit">Sign in</button>
+    <p class="error" hidden></p></form>`;
+  const form = document.getElementById("login-form");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const login = document.getElementById("email").value;
+    const { nonce } = await (await fetch("/app/challenge")).json();
+    const proof = await hex(nonce + ":" + document.getElementById("password").value);
+    const resp = await fetch("/app/session", { method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ login, nonce, proof }) });
+    const body = await resp.json();
+    if (body.ok) return showList();
+    if (body.mfa) return showCode(body.mfa.ticket);
+    showError(form, body.error.message);
+  });
+}
+function showCode(ticket) {
+  app.innerHTML = `<h2>Two-step verification</h2><form id="otp-form">
+    <label>Code from your authenticator app <input id="otp" inputmode="numeric"></label>
+    <button id="verify" type="submit">Verify</button>
+    <p class="error" hidden></p></form>`;
+  const form = document.getElementById("otp-form");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const code = document.getElementById("otp").value;
+    const resp = await fetch("/app/session/otp", { method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ ticket, code }) });
+    const body = await resp.json();
+    if (body.ok) return showList();
+    showError(form, body.error.message);
+  });
+}
+async function download(item) {
+  const blob = await (await fetch(item.file)).blob();
+  const href = URL.createObjectURL(blob);
+  const link = el("a", { href, download: item.number + ".pdf" });
+  document.body.appendChild(link); link.click(); link.remove();
+}
+function row(item) {
+  const tr = el("tr", { class: "invoice", "data-id": item.id });
+  for (const key of ["number", "date", "kind", "total", "currency"])
+    tr.appendChild(el("td", { class: key }, item[key]));
+  const cell = el("td");
+  if (CONFIG.download === "blob") {
+    const button = el("button", { class: "download", type: "button" }, "Download");
+    button.addEventListener("click", () => download(item));
+    cell.appendChild(button);
+  } else {
+    cell.appendChild(el("a", { class: "pdf", href: item.file }, "PDF"));
+  }
+  tr.appendChild(cell);
+  return tr;
+}
+async function showList() {
+  document.getElementById("nav").innerHTML = '<span id="account">Signed in</span>';
+  app.innerHTML = `<h2>Your invoices</h2><table class="${CONFIG.table}"><thead><tr>
+    <th>Number</th><th>Date</th><th>Type</th><th>Total</th><th></th><th></th>
+    </tr></thead><tbody></tbody></table><p id="pager"></p>`;
+  await loadPage(1);
+}
+async function loadPage(n) {
+  const resp = await fetch("/app/documents?page=" + n);
+  if (resp.status === 401) return showLogin();
+  const body = await resp.json();
+  const tbody = app.querySelector("tbody");
+  if (CONFIG.paging === "next") tbody.innerHTML = "";
+  body.items.forEach(item => tbody.appendChild(row(item)));
+  const pager = document.getElementById("pager");
+  pager.innerHTML = "";
+  if (!body.more) return;
+  const label = CONFIG.paging === "more" ? "Load more" : "Next page";
+  const button = el("button", { id: CONFIG.paging, type: "button" }, label);
+  button.addEventListener("click", () => { button.disabled = true; loadPage(n + 1); });
+  pager.appendChild(button);
+}
+fetch("/app/me").then(r => r.ok ? showList() : showLogin());
+</script></body></html>"""
+
+
+def item(inv: Invoice, spec) -> dict:
+    total = f"{inv.total:,.2f}"
+    if spec.decimal_comma:
+        total = total.replace(",", " ").replace(".", ",").replace(" ", ".")
+    return {
+        "id": inv.id,
+        "number": inv.number,
+        "date": inv.issued_on.strftime(spec.date_format),
+        "kind": "Credit note" if inv.kind == "credit_note" else "Invoice",
+        "total": total,
+        "currency": inv.currency,
+        "file": f"/app/documents/{inv.id}.pdf",
+    }
+
+
+def proof(nonce: str, password: str) -> str:
+    return hashlib.sha256(f"{nonce}:{password}".encode()).hexdigest()
+
+
+def add_routes(app: web.Application, state: PortalState) -> None:
+    spec = state.spec
+    nonces: set[str] = set()
+
+    async def shell(request):
+        config = {
+            "download": spec.download,
+            "paging": spec.paging,
+            # A redesign renames the list: the catalog's table is gone.
+            "table": "statements" if state.behaviour.layout_changed else "invoices",
+        }
+        page = SHELL.replace("__NAME__", html.escape(spec.name))
+        page = page.replace("__CONFIG__", json.dumps(config))
+        return web.Response(text=page, content_type="text/html")
+
+    async def challenge(request):
+        nonce = secrets.token_urlsafe(16)
+        nonces.add(nonce)
+        return web.json_response({"nonce": nonce})
+
+    def refused(outcome: Outcome) -> web.Response:
+        status, message = MESSAGES[outcome]
+        body = {"error": {"code": outcome.value, "message": message}}
+        return web.json_response(body, status=status)
+
+    def signed_in(account) -> web.Response:
+        token, _ = state.open_session(account)
+        resp = web.json_response({"ok": True})
+        resp.set_cookie(COOKIE, token, httponly=True, samesite="Strict")
+        return resp
+
+    async def login(request):
+        body = await request.json()
+        nonce, login_ = str(body.get("nonce", "")), str(body.get("login", ""))
+        if nonce not in nonces:  # a replayed or made-up proof
+            return web.json_response({"error": {"code": "bad_nonce"}}, status=400)
+        nonces.discard(nonce)
+        account = spec.account(login_)
+        password = ""
+        if account is not None:
+            real = state.passwords[account.username]
+            if secrets.compare_digest(proof(nonce, real), str(body.get("proof", ""))):
+                password = real
+        outcome, account = state.authenticate(login_, password or "\0", None)
+        if outcome is Outcome.OK:
+            return signed_in(account)
+        if outcome is Outcome.TOTP:
+            return web.json_response({"mfa": {"ticket": state.start_pending(account)}})
+        if outcome is Outcome.SENT:  # this portal's 2-factor is an authenticator
+            outcome = Outcome.WRONG
+        return refused(outcome)
+
+    async def otp(request):
+        body = await request.json()
+        outcome, account = state.verify(str(body.get("ticket")), str(body.get("code")))
+        if outcome is Outcome.OK:
+            return signed_in(account)
+        message = "That code is not right." if outcome is Outcome.WRONG else "Expired."
+        return web.json_response(
+            {"error": {"code": outcome.value, "message": message}}, status=401
+        )
+
+    def account_of(request):
+        username = state.sessions.get(request.cookies.get(COOKIE, ""))
+        account = spec.account(username) if username else None
+        if account is None:
+            raise web.HTTPUnauthorized(
+                text='{"error": {"code": "unauthorized"}}',
+                content_type="application/json",
+            )
+        return account
+
+    async def me(request):
+        return web.json_response({"customer": account_of(request).customer})
+
+    async def documents(request):
+        page = page_of(request, spec, account_of(request))
+        items = [item(inv, spec) for inv in page.invoices]
+        return web.json_response({"items": items, "more": page.more})
+
+    async def pdf(request):
+        return pdf_response(request, spec, account_of(request))
+
+    app.router.add_get("/", shell)
+    app.router.add_get("/app/challenge", challenge)
+    app.router.add_post("/app/session", login)
+    app.router.add_post("/app/session/otp", otp)
+    app.router.add_get("/app/me", me)
+    app.router.add_get("/app/documents", documents)
+    app.router.add_get("/app/documents/{id}.pdf", pdf)
