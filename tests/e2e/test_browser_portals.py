@@ -17,6 +17,7 @@ from tests.e2e.fleet import (
 from tests.e2e.test_portals import COLLECT_FROM
 
 VOLTARIA = "voltaria-energy/default"
+QUILLPOST = "quillpost/default"
 
 
 async def delivered_once(stack, db, key: str, login: str, **kw) -> str:
@@ -41,6 +42,17 @@ async def test_a_script_built_portal_delivers_each_document_once(stack, db):
     conn = await delivered_once(stack, db, VOLTARIA, "ops@acme.example")
     found = await published_for(stack, "document-found", conn)
     assert len({e["supplier_document_id"] for e in found}) == len(found)
+
+
+async def test_a_portal_added_by_its_catalog_entry_alone_pages_on_and_fetches_links(
+    stack, db
+):
+    # Quillpost: "Next page" paging, links fetched with the browser's cookies.
+    await delivered_once(stack, db, QUILLPOST, "office@acme.example")
+    _, unknown = await connect_to(stack, QUILLPOST, "nobody@acme.example", "x")
+    (failed,) = await events_for(stack, "auth-failed", unknown, timeout=90)
+    assert failed["error_code"] == "invalid_credentials"
+    assert "knows no account with this email" in failed["remedy"]
 
 
 async def test_an_authenticator_code_is_answered_unattended_in_the_browser(stack, db):
