@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from adapters.portals.live_view import LiveViews
 from adapters.portals.protocol import PortalOpener, SupplierDirectory
 from adapters.store.ports import (
     ConnectionStore,
@@ -32,5 +33,6 @@ class FetchDeps:
     layout_threshold: int = 2  # connections seeing a changed layout: pause
     topic_prefix: str = ""  # of the topic a given-up run's letter names
     challenge_ttl: float | None = None  # caps the portal's own code lifetime
+    live_views: LiveViews | None = None  # pages a person finishes a step on
     clock: Callable[[], datetime] = utcnow
     jitter: Callable[[], float] = jitter_unit

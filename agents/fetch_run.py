@@ -13,9 +13,12 @@ from itertools import islice
 
 from adapters.documents.kinds import named, sniff
 from adapters.portals.protocol import (
+    ChallengeExpired,
     CodeSent,
     CredentialsUnreadable,
     DocumentRef,
+    PersonNeeded,
+    PersonSession,
     PortalError,
     SupplierUnknown,
     UnknownSupplier,
@@ -28,7 +31,7 @@ from agents.schedule_policy import next_check_at
 from schemas.connection import Connection
 from schemas.envelope import new_id
 from schemas.events import ChallengeRequired, DocumentFound, FetchDue
-from schemas.records import ConnectionStatus, PendingChallenge
+from schemas.records import ConnectionStatus, LiveView, PendingChallenge
 from streams.publish import Outgoing
 
 log = logging.getLogger("agents.fetcher")
@@ -106,6 +109,9 @@ class FetchRun:
                     async for out in self._wait_for_code(portal, sent):
                         yield out
                     return
+                except PersonNeeded as needed:  # the run waits, the page open
+                    async for out in self._wait_for_person(portal, needed):
+                        yield out
                 refs, failure = await _listed(portal, since)
                 ids = [r.supplier_document_id for r in refs]
                 known = await self.deps.documents.known_ids(conn.connection_id, ids)
@@ -230,6 +236,64 @@ class FetchRun:
                 expires_at=expires,
             ),
         )
+
+    async def _wait_for_person(
+        self, portal: PersonSession, needed: PersonNeeded
+    ) -> AsyncIterator[Outgoing]:
+        """Show the portal's page live to the person and wait while they take the
+        step; once the portal lets them through, the run goes on unattended."""
+        conn, due, live = self.conn, self.due, self.deps.live_views
+        if live is None:
+            raise ChallengeExpired(
+                "this worker cannot show a portal's page to a person"
+            )
+        ttl = min(needed.ttl_seconds, self.deps.challenge_ttl or needed.ttl_seconds)
+        expires = self.deps.clock() + timedelta(seconds=ttl)
+        view_id = live.open(portal.page, conn.connection_id)
+        try:
+            pending = PendingChallenge(
+                challenge_id=new_id(),
+                run_id=due.correlation_id,
+                medium=needed.medium,
+                expires_at=expires,
+                live_view=LiveView(address=live.address, view_id=view_id),
+            )
+            run = due.correlation_id
+            if not await change_if_allowed(
+                self.deps.connections,
+                conn.connection_id,
+                lambda c: c.await_person(run, pending, expires + CHALLENGE_GRACE),
+            ):
+                raise ChallengeExpired(
+                    "the connection changed while a person was needed"
+                )
+            log.info(
+                "fetch %s for %s waits for a person (%s)",
+                run,
+                conn.connection_id,
+                needed.medium,
+            )
+            yield Outgoing(
+                "challenge-required",
+                conn.connection_id,
+                due.caused(
+                    ChallengeRequired,
+                    challenge_id=pending.challenge_id,
+                    supplier_id=conn.supplier_id,
+                    supplier_name=self.deps.directory.supplier_name(conn.supplier_id),
+                    medium=needed.medium,
+                    answered_in="live_view",
+                    expires_at=expires,
+                ),
+            )
+            await portal.wait_for_person(ttl)
+            await change_if_allowed(
+                self.deps.connections,
+                conn.connection_id,
+                lambda c: c.person_done(run, pending.challenge_id),
+            )
+        finally:
+            live.close(view_id)
 
 
 async def _listed(portal, since) -> tuple[list[DocumentRef], PortalError | None]:

@@ -153,6 +153,7 @@ class NotifierHandler:
             "challenge",
             supplier_name=event.supplier_name,
             medium=event.medium.value,
+            live=event.answered_in == "live_view",
             destination_hint=event.destination_hint,
             expires_at=event.expires_at.strftime("%H:%M UTC on %d %b %Y"),
             link=who.acts_link,

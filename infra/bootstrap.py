@@ -16,6 +16,7 @@ from adapters.mail.templates import compose
 from adapters.portals.catalog import Catalog
 from adapters.portals.check import PortalLoginCheck
 from adapters.portals.directory import CatalogDirectory
+from adapters.portals.live_view import LiveViews, viewer_check
 from adapters.store.availability import MongoAvailability
 from adapters.store.mongo_connections import MongoConnectionStore
 from adapters.store.mongo_documents import GridFsFileStore, MongoDocumentStore
@@ -82,7 +83,7 @@ async def prepare(settings: Settings) -> None:
 
 
 def stage_handlers(
-    settings: Settings, closing: list | None = None
+    settings: Settings, closing: list | None = None, live: LiveViews | None = None
 ) -> dict[str, object]:
     """Each stage's handler over MongoDB, SMTP, the portals and the key ring; each
     client and store built once and shared. What must be closed at the end (the
@@ -98,6 +99,8 @@ def stage_handlers(
     portals = portal_factory(settings, catalog, db)
     if closing is not None:
         closing.append(portals)
+    if live is not None:
+        live.verify = viewer_check(connections)
     suppliers = MongoSupplierStore(db)
     tenants = MongoTenantStore(db)
 
@@ -127,6 +130,7 @@ def stage_handlers(
                 layout_threshold=settings.layout_pause_threshold,
                 topic_prefix=settings.topic_prefix,
                 challenge_ttl=settings.challenge_ttl_seconds,
+                live_views=live,
             )
         ),
         "dedupe": dedupe.DedupeHandler(
@@ -186,7 +190,11 @@ def build_worker(settings: Settings) -> faust.App:
     }
     pools = {"fetcher": RunPool(settings.fetch_concurrency)}
     closing: list = []
-    handlers = stage_handlers(settings, closing)
+    live = LiveViews(
+        settings.live_view_url
+        or f"http://{settings.health_host}:{settings.health_port}"
+    )
+    handlers = stage_handlers(settings, closing, live)
     wire(app, topics, runners, handlers, settings.scheduler_tick_seconds, pools)
 
     @app.on_before_shutdown.connect
@@ -210,7 +218,9 @@ def build_worker(settings: Settings) -> faust.App:
     async def serve_health() -> None:
         try:
             served.append(
-                await health.serve(settings.health_host, settings.health_port)
+                await health.serve(
+                    settings.health_host, settings.health_port, live.routes
+                )
             )
         except OSError as exc:  # the agents matter more than their probe
             log.error(

@@ -108,7 +108,9 @@ class WorkerHealth:
                 down.append(name.rsplit(".", 1)[-1])
         return {"ok": not down, "down": sorted(down)}
 
-    async def serve(self, host: str, port: int) -> web.AppRunner:
+    async def serve(self, host: str, port: int, extra=None) -> web.AppRunner:
+        """/healthz, and the routes `extra(app)` adds (the live views)."""
+
         async def healthz(_: web.Request) -> web.Response:
             body = await self.report()
             return web.json_response(
@@ -117,6 +119,8 @@ class WorkerHealth:
 
         app = web.Application()
         app.router.add_get("/healthz", healthz)
+        if extra is not None:
+            extra(app)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, host, port).start()

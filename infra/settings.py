@@ -107,6 +107,11 @@ class Settings(BaseSettings):
     )
     health_host: str = "127.0.0.1"
     health_port: int = Field(8081, description="The worker's GET /healthz")
+    live_view_url: str | None = Field(
+        None,
+        description="Where the web reaches this worker's live views (its health "
+        "server, /live/...); default http://health_host:health_port",
+    )
     stage_stuck_seconds: float = Field(
         900.0,
         gt=0,

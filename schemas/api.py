@@ -127,6 +127,12 @@ class ChallengeOut(Response):
     medium: ChallengeMedium
     destination_hint: str | None
     expires_at: datetime
+    live_view_url: str | None = Field(
+        default=None,
+        description="Set when a person must act on the portal's page (a captcha, an "
+        "app approval): this server's page that shows it live, for the tenant's "
+        "signed-in people; otherwise answer the code",
+    )
 
 
 class ConnectionOut(Response):
@@ -142,6 +148,7 @@ class ConnectionOut(Response):
     status: ConnectionStatus
     state: str = Field(
         description="What the page shows: connected, fetching, waiting_for_code, "
+        "waiting_for_person, "
         "stalled (a failure only operators can mend), disrupted, paused"
     )
     created_at: datetime

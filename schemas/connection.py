@@ -140,6 +140,34 @@ class Connection(Frozen):
             run_lease_until=lease_until,
         )
 
+    def await_person(
+        self, run_id: str, challenge: PendingChallenge, lease_until: datetime
+    ) -> "Connection":
+        """The run holds the portal's page open for a person (a captcha, an approval
+        in the supplier's app) until the challenge expires."""
+        self._own(run_id, "wait for a person on")
+        if challenge.live_view is None:
+            raise TransitionNotAllowed(self, "wait for a person on", "no live view")
+        return self._with(challenge=challenge, run_lease_until=lease_until)
+
+    def open_view(self, view_id: str, viewer_hash: str) -> "Connection":
+        """The web opens the live view: the worker lets in the holder of the ticket
+        whose sha256 this is, and no one else."""
+        view = self.challenge.live_view if self.challenge else None
+        if view is None or view.view_id != view_id:
+            raise TransitionNotAllowed(self, "open the live view of", "none is open")
+        opened = view.model_copy(update={"viewer_hash": viewer_hash})
+        return self._with(
+            challenge=self.challenge.model_copy(update={"live_view": opened})
+        )
+
+    def person_done(self, run_id: str, challenge_id: str) -> "Connection":
+        """The portal let the person through: the run goes on unattended."""
+        self._own(run_id, "finish the person's step on")
+        if self.challenge is None or self.challenge.challenge_id != challenge_id:
+            raise TransitionNotAllowed(self, "finish", "no such step is awaited")
+        return self._with(challenge=None)
+
     def take_code(self, challenge_id: str, lease_until: datetime) -> "Connection":
         """The code came: the challenge is spent (once) and the run goes on."""
         if self.challenge is None or self.challenge.challenge_id != challenge_id:

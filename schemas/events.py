@@ -1,7 +1,7 @@
 """One event model per topic; field descriptions are exported into the JSON Schemas."""
 
 from datetime import date, datetime
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import EmailStr, Field
 
@@ -158,14 +158,25 @@ UPCASTERS[("connection-status-changed", 1)] = lambda data: {**data, "version": 2
 
 
 class ChallengeRequired(Event):
-    """A portal sent a one-time code; the fetch waits for it; key: connection_id.
+    """A portal asks for a person; the fetch waits; key: connection_id. Either it sent
+    a one-time code (answered with challenge-answered), or it shows a captcha or waits
+    for an approval in its app (answered_in: live_view, done by the person in the
+    connected suppliers page, where the portal's page is shown live).
 
     The API shows it and notification services can tell the person; nothing secret.
+    Version 2 added the medium `captcha` and answered_in; a version 1 event reads as
+    a code.
     """
 
     TYPE: ClassVar[str] = "challenge-required"
+    VERSION: ClassVar[int] = 2
 
     challenge_id: str = Field(description="Answer with this id")
+    answered_in: Literal["code", "live_view"] = Field(
+        default="code",
+        description="code: send challenge-answered; live_view: the person acts in "
+        "the portal's page shown live on the connected suppliers page",
+    )
     supplier_id: str
     supplier_name: str
     medium: ChallengeMedium
@@ -225,5 +236,10 @@ class DeadLetter(Event):
     attempts: int = Field(ge=0)
 
 
+UPCASTERS[("challenge-required", 1)] = lambda data: {
+    **data,
+    "version": 2,
+    "answered_in": "code",
+}
 # New fields are optional: a version 1 letter reads unchanged.
 UPCASTERS[("dead-letter", 1)] = lambda data: {**data, "version": 2}

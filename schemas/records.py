@@ -58,6 +58,21 @@ class ChallengeMedium(StrEnum):
     SMS = "sms"
     EMAIL = "email"
     APP = "app"  # a push or code in the supplier's own app
+    CAPTCHA = "captcha"  # a check only a person passes, in the live view
+
+
+class LiveView(Frozen):
+    """Where a person finishes a step at the portal: the worker holding the portal's
+    page, and the view there. Opened only through the web, by the tenant."""
+
+    address: str = Field(
+        description="The worker's live-view server, inside the deployment"
+    )
+    view_id: str
+    viewer_hash: str | None = Field(
+        default=None,
+        description="sha256 of the web's ticket for this view, once opened",
+    )
 
 
 class SealedSecret(Frozen):
@@ -182,13 +197,15 @@ class Credentials(Frozen):
 
 
 class PendingChallenge(Frozen):
-    """A fetch waiting for a one-time code the portal sent."""
+    """A fetch waiting for a one-time code the portal sent, or for a person to pass
+    a check in the live view (live_view set)."""
 
     challenge_id: str
     run_id: str
     medium: ChallengeMedium
     destination_hint: str | None = None
     expires_at: datetime
+    live_view: LiveView | None = None
 
 
 class InvitationStatus(StrEnum):

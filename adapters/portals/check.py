@@ -11,6 +11,7 @@ from adapters.portals.protocol import (
     CheckedChallenge,
     CheckResult,
     CodeSent,
+    PersonNeeded,
     PortalError,
 )
 from schemas.errors import TITLE
@@ -55,6 +56,12 @@ async def check_connection(
                 medium=ch.medium, destination_hint=ch.destination_hint
             ),
         )
+    except PersonNeeded as needed:  # the login was right; a person finishes it later
+        return CheckResult(
+            ok=True,
+            **base,
+            challenge=CheckedChallenge(medium=needed.medium, destination_hint=None),
+        )
     except PortalError as err:
         extra = []
         if err.field == LOGIN and probe_variants:
@@ -97,7 +104,7 @@ async def _where_known(portals, supplier, variant, credentials) -> list[str]:
         try:
             async with portals.open(supplier.id, other) as portal:
                 await portal.login(credentials)
-        except CodeSent:
+        except (CodeSent, PersonNeeded):
             return [variant_hint(supplier, other)]  # the password was right there
         except PortalError as err:
             if err.field == LOGIN:

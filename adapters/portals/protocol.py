@@ -151,6 +151,16 @@ class CodeSent(Exception):
         self.ttl_seconds = ttl_seconds
 
 
+class PersonNeeded(Exception):
+    """Not a failure: the portal shows a step only a person can take (a captcha, an
+    approval in its app). The session keeps the portal's page open; the run shows it
+    to the person live and waits (wait_for_person) while they act."""
+
+    def __init__(self, medium: ChallengeMedium, ttl_seconds: float) -> None:
+        super().__init__(f"portal needs a person: {medium}")
+        self.medium, self.ttl_seconds = medium, ttl_seconds
+
+
 class PortalSession(Protocol):
     """One conversation with a portal (woob's CapDocument, reduced)."""
 
@@ -172,6 +182,17 @@ class PortalSession(Protocol):
         """Cookies and tokens worth keeping (sealed by the caller)."""
 
     def restore_state(self, state: dict[str, Any]) -> None: ...
+
+
+class PersonSession(PortalSession, Protocol):
+    """A session that can raise PersonNeeded (the browser engine): its page, live,
+    and the wait for the person to get through."""
+
+    page: Any
+
+    async def wait_for_person(self, seconds: float) -> None:
+        """Until the portal shows the person signed in (then the run goes on), a
+        refusal (raised), or ChallengeExpired when `seconds` pass."""
 
 
 class NotOffered(LookupError):

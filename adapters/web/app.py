@@ -11,6 +11,7 @@ from pymongo.errors import ConnectionFailure
 from adapters.web.client_pages import add_client_pages
 from adapters.web.errors import FAILURES, ApiError, as_api_error
 from adapters.web.invite_pages import add_invite_pages
+from adapters.web.live_pages import add_live_pages
 from adapters.web.openapi import openapi
 from adapters.web.pages import add_pages
 from adapters.web.render import message
@@ -125,6 +126,7 @@ def build_app(
     app.router.add_get("/favicon.ico", favicon)
     add_routes(app, ROUTES)
     add_pages(app)
+    add_live_pages(app)
     add_invite_pages(app)
     add_client_pages(app)
     return app

@@ -21,6 +21,7 @@ STATE_LABEL = {
     "connected": "Connected",
     "fetching": "Fetching",
     "waiting_for_code": "Waiting for a code",
+    "waiting_for_person": "Waiting for you",
     "stalled": "Stopped: our team is on it",
     "disrupted": "Disrupted",
     "paused": "Paused",

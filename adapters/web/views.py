@@ -18,9 +18,11 @@ from schemas.records import ConnectionStatus, InboxItem, Invitation
 
 
 def state_of(conn: Connection, now: datetime) -> str:
-    """connected, fetching, waiting_for_code, stalled, disrupted or paused."""
+    """connected, fetching, waiting_for_code, waiting_for_person, stalled,
+    disrupted or paused."""
     if conn.active and conn.challenge is not None:
-        return "waiting_for_code"
+        live = conn.challenge.live_view is not None
+        return "waiting_for_person" if live else "waiting_for_code"
     running = conn.running(now)
     if conn.active and not running and _stalled(conn):
         return "stalled"
@@ -81,6 +83,9 @@ def connection_out(
             medium=ch.medium,
             destination_hint=ch.destination_hint,
             expires_at=ch.expires_at,
+            live_view_url=f"/connections/{conn.connection_id}/live"
+            if ch.live_view is not None
+            else None,
         )
         if ch is not None and conn.active
         else None,

@@ -7,9 +7,11 @@ the same record when an upstream service publishes the event); every later write
 one `Connection` transition through `change`. See docs/architecture.md."""
 
 import logging
+import secrets
 from collections.abc import Callable
 from datetime import datetime
 
+from adapters.portals.live_view import ticket_hash
 from adapters.store.connection_changes import change_if_allowed
 from adapters.store.ports import ConnectionStore, InboxStore
 from adapters.vault.ports import Sealer
@@ -21,7 +23,7 @@ from agents.services.logins import Logins
 from schemas.connection import Connection
 from schemas.envelope import new_id
 from schemas.events import ChallengeAnswered, ConnectionCreated, FetchRequested
-from schemas.records import ConnectionStatus, FetchSchedule, SealedSecret
+from schemas.records import ConnectionStatus, FetchSchedule, LiveView, SealedSecret
 
 S = ConnectionStatus
 log = logging.getLogger(__name__)
@@ -206,6 +208,30 @@ class Connections:
             code=self.sealer.seal_data({"code": cmd.code.replace(" ", "")}),
         )
         await self.bus.publish("challenge-answered", cmd.connection_id, event)
+
+    async def open_live_view(
+        self, tenant_id: str, connection_id: str
+    ) -> tuple[LiveView, str]:
+        """The live view of a portal's page waiting for this tenant's person, and a
+        one-time ticket for it (only its sha256 is stored: the worker checks it)."""
+        conn = await self.owned(tenant_id, connection_id)
+        pending = conn.challenge
+        view = pending.live_view if pending is not None else None
+        if pending is None or view is None or pending.expires_at <= self.clock():
+            raise Conflict(
+                "no_live_view",
+                "this connection is not waiting for you at the portal (it may have "
+                "expired, or the portal let you through already)",
+            )
+        ticket = secrets.token_urlsafe(24)
+        changed = await change_if_allowed(
+            self.store,
+            connection_id,
+            lambda c: c.open_view(view.view_id, ticket_hash(ticket)),
+        )
+        if changed is None:
+            raise Conflict("no_live_view", "the portal's step ended meanwhile")
+        return view, ticket
 
     async def _fetch_requested(self, conn: Connection) -> None:
         event = FetchRequested(

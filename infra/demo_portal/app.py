@@ -84,6 +84,7 @@ def create_app(spec: PortalSpec) -> web.Application:
     app.router.add_post("/_demo/accounts/{username}/password", set_password)
     app.router.add_post("/_demo/accounts/{username}/sign-out", sign_out)
     app.router.add_post("/_demo/behaviour", set_behaviour)
+    app.router.add_get("/_demo/captcha/{username}", captcha)
     app.router.add_post("/_demo/reset", reset)
     app.router.add_post("/_demo/reset-stats", reset)
     return app
@@ -98,6 +99,14 @@ async def last_code(request: web.Request) -> web.Response:
     if code is None:
         raise web.HTTPNotFound()
     return web.json_response({"code": code})
+
+
+async def captcha(request: web.Request) -> web.Response:
+    """What the captcha shown to this account says, as a person would read it."""
+    answer = request.app[STATE].captcha_answer(request.match_info["username"])
+    if answer is None:
+        raise web.HTTPNotFound()
+    return web.json_response({"answer": answer})
 
 
 async def set_password(request: web.Request) -> web.Response:

@@ -48,6 +48,10 @@ class PortalState:
     sessions: dict[str, str] = field(default_factory=dict)  # token -> username
     pending: dict[str, tuple[str, float]] = field(default_factory=dict)  # 2FA tickets
     codes: dict[str, tuple[str, float]] = field(default_factory=dict)  # sms outbox
+    captchas: dict[str, tuple[str, str]] = field(
+        default_factory=dict
+    )  # ticket -> who, answer
+    captchas_shown: Counter = field(default_factory=Counter)
     trusted: dict[str, str] = field(default_factory=dict)  # device token -> username
     requests: Counter = field(default_factory=Counter)
     request_times: list = field(default_factory=list)  # monotonic, for rate checks
@@ -113,6 +117,26 @@ class PortalState:
         self.codes.pop(account.username, None)
         return Outcome.OK, account
 
+    def start_captcha(self, account: Account) -> str:
+        """A captcha for a new device: its ticket; the answer is kept for tests."""
+        ticket = secrets.token_urlsafe(16)
+        answer = "".join(secrets.choice("ACDEFHJKMNPRTWXY34679") for _ in range(5))
+        self.captchas[ticket] = (account.username, answer)
+        self.captchas_shown[account.username] += 1
+        return ticket
+
+    def solve_captcha(self, ticket: str, answer: str) -> Account | None:
+        username, wanted = self.captchas.get(ticket, ("", ""))
+        if not username or answer.strip().upper() != wanted:
+            return None
+        del self.captchas[ticket]
+        return self.spec.account(username)
+
+    def captcha_answer(self, username: str) -> str | None:
+        """What the last captcha shown to this account says (a person would read it)."""
+        found = [a for who, a in self.captchas.values() if who == username]
+        return found[-1] if found else None
+
     def open_session(self, account: Account) -> tuple[str, str]:
         """A session token, and a device token so this device is not asked again."""
         token, device = secrets.token_urlsafe(24), secrets.token_urlsafe(16)
@@ -128,6 +152,7 @@ class PortalState:
         return {
             "login_attempts": dict(self.attempts),
             "codes_sent": dict(self.codes_sent),
+            "captchas_shown": dict(self.captchas_shown),
             "requests": dict(self.requests),
             "busiest_second": busiest_second(self.request_times),
             "sessions": len(self.sessions),

@@ -22,7 +22,7 @@ MESSAGES = {
     Outcome.LOCKED: (423, "Your account is locked. Call us to unlock it."),
     Outcome.ACTION: (403, "Please accept our new terms of use first."),
 }
-COOKIE = "sid"
+COOKIE, DEVICE = "sid", "device"
 
 SHELL = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>__NAME__</title>
@@ -68,6 +68,29 @@ function showLogin() {
     const body = await resp.json();
     if (body.ok) return showList();
     if (body.mfa) return showCode(body.mfa.ticket);
+    if (body.captcha) return showCaptcha(body.captcha.ticket);
+    showError(form, body.error.message);
+  });
+}
+function showCaptcha(ticket) {
+  app.innerHTML = `<h2>Is this a new device?</h2><form id="captcha-form">
+    <p>Type the letters in the picture.</p>
+    <img id="captcha-image" src="/app/captcha/${ticket}.svg" alt="letters to type">
+    <input id="captcha" autocomplete="off" aria-label="The letters"
+      style="position: absolute; left: 40px; top: 330px; width: 240px; height: 32px;">
+    <button id="check" type="submit"
+      style="position: absolute; left: 300px; top: 330px; height: 38px;">Check</button>
+    <p class="error" hidden style="position: absolute; left: 40px; top: 380px;"></p>
+    </form>`;
+  const form = document.getElementById("captcha-form");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const answer = document.getElementById("captcha").value;
+    const resp = await fetch("/app/session/captcha", { method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ ticket, answer }) });
+    const body = await resp.json();
+    if (body.ok) return showList();
     showError(form, body.error.message);
   });
 }
@@ -180,10 +203,41 @@ def add_routes(app: web.Application, state: PortalState) -> None:
         return web.json_response(body, status=status)
 
     def signed_in(account) -> web.Response:
-        token, _ = state.open_session(account)
+        token, device = state.open_session(account)
         resp = web.json_response({"ok": True})
         resp.set_cookie(COOKIE, token, httponly=True, samesite="Strict")
+        # This device is trusted from now on: no captcha on its next sign-in.
+        resp.set_cookie(DEVICE, device, httponly=True, max_age=365 * 86400)
         return resp
+
+    def new_device(request, account) -> bool:
+        trusted = state.trusted.get(request.cookies.get(DEVICE, ""))
+        return account.captcha and trusted != account.username
+
+    async def captcha_image(request):
+        _, answer = state.captchas.get(request.match_info["ticket"], ("", "?????"))
+        letters = "".join(
+            f'<text x="{20 + 44 * i}" y="{58 + (i % 2) * 10}" '
+            f'transform="rotate({(-1) ** i * 8} {20 + 44 * i} 58)">{c}</text>'
+            for i, c in enumerate(answer)
+        )
+        svg = (
+            '<svg xmlns="http://www.w3.org/2000/svg" width="260" height="90">'
+            '<rect width="260" height="90" fill="#eef"/><g font-size="40" '
+            f'font-family="monospace" fill="#225">{letters}</g>'
+            '<path d="M0 50 C 80 10, 160 90, 260 40" stroke="#99a" fill="none"/></svg>'
+        )
+        return web.Response(text=svg, content_type="image/svg+xml")
+
+    async def solve(request):
+        body = await request.json()
+        account = state.solve_captcha(str(body.get("ticket")), str(body.get("answer")))
+        if account is None:
+            return web.json_response(
+                {"error": {"code": "captcha", "message": "That is not what it says."}},
+                status=401,
+            )
+        return signed_in(account)
 
     async def login(request):
         body = await request.json()
@@ -198,6 +252,10 @@ def add_routes(app: web.Application, state: PortalState) -> None:
             if secrets.compare_digest(proof(nonce, real), str(body.get("proof", ""))):
                 password = real
         outcome, account = state.authenticate(login_, password or "\0", None)
+        if outcome is Outcome.OK and new_device(request, account):
+            return web.json_response(
+                {"captcha": {"ticket": state.start_captcha(account)}}
+            )
         if outcome is Outcome.OK:
             return signed_in(account)
         if outcome is Outcome.TOTP:
@@ -241,6 +299,8 @@ def add_routes(app: web.Application, state: PortalState) -> None:
     app.router.add_get("/app/challenge", challenge)
     app.router.add_post("/app/session", login)
     app.router.add_post("/app/session/otp", otp)
+    app.router.add_post("/app/session/captcha", solve)
+    app.router.add_get("/app/captcha/{ticket}.svg", captcha_image)
     app.router.add_get("/app/me", me)
     app.router.add_get("/app/documents", documents)
     app.router.add_get("/app/documents/{id}.pdf", pdf)

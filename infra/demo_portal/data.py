@@ -28,6 +28,7 @@ class Account(BaseModel):
     two_factor: Literal["totp", "sms"] | None = None
     totp_secret: str | None = None
     phone: str | None = None
+    captcha: bool = False  # a browser portal asks a new device for a captcha
     # What its documents are: PDFs (None), Factur-X PDFs (their CII XML inside),
     # XRechnung XML files (listed with .xml links), or both a PDF and an XRechnung
     # file of each invoice, listed as two rows.

@@ -31,12 +31,13 @@ from adapters.portals.protocol import (
     DocumentRef,
     InvalidCredentials,
     LayoutChanged,
+    PersonNeeded,
     PortalError,
     PortalUnavailable,
     RateLimited,
     WrongChallengeCode,
 )
-from schemas.records import Credentials
+from schemas.records import ChallengeMedium, Credentials
 
 POLL = 0.1  # how often a rendered page is looked at while waiting for an outcome
 
@@ -113,12 +114,14 @@ class BrowserPortal:
             raise LayoutChanged(f"portal linked to another host: {absolute}")
         return absolute
 
-    async def _first_of(self, rules: dict[str, Rule], where: str) -> tuple[str, str]:
+    async def _first_of(
+        self, rules: dict[str, Rule], where: str, seconds: float | None = None
+    ) -> tuple[str, str]:
         """Which of the rules shows on the rendered page, and its text: once one
         shows, all are looked at again in their order, so a message that appeared
         between two looks is judged by the surest rule ("single sign-on" before
         any error)."""
-        deadline = time.monotonic() + self.cfg.step_seconds
+        deadline = time.monotonic() + (seconds or self.cfg.step_seconds)
         while time.monotonic() < deadline:
             appeared = await self._showing(rules) is not None
             if appeared and (shown := await self._showing(rules)) is not None:
@@ -157,16 +160,43 @@ class BrowserPortal:
             await self._outcome(credentials)
             await self._save()
 
-    async def _outcome(self, credentials: Credentials) -> None:
+    def _outcomes(self, person: bool) -> dict[str, Rule]:
+        """What a page after a login may show, surest first."""
         login = self.cfg.login
         rules: dict[str, Rule] = {"signed_in": login.signed_in}
         if login.two_factor is not None:
             rules["two_factor"] = login.two_factor.prompt
+        if person:
+            rules |= {f"person:{medium}": rule for medium, rule in login.person.items()}
         rules |= {code.value: rule for code, rule in login.refusals.items()}
         if login.unknown_login is not None:
             rules["unknown_login"] = login.unknown_login
         rules["failure"] = login.failure
-        name, text = await self._first_of(rules, "login")
+        return rules
+
+    async def _outcome(self, credentials: Credentials) -> None:
+        name, text = await self._first_of(self._outcomes(person=True), "login")
+        await self._judge(name, text, credentials)
+
+    async def wait_for_person(self, seconds: float) -> None:
+        """While the person's step shows, they are at it; then the page says how
+        it went, as after a login."""
+        rules = self._outcomes(person=False)
+        try:
+            name, text = await self._first_of(rules, "person", seconds)
+        except LayoutChanged:
+            raise ChallengeExpired(
+                "nobody finished the portal's check in time"
+            ) from None
+        async with self._lock:
+            await self._judge(name, text, self._credentials)
+            await self._save()
+
+    async def _judge(self, name: str, text: str, credentials) -> None:
+        login = self.cfg.login
+        if name.startswith("person:"):
+            medium = ChallengeMedium(name.removeprefix("person:"))
+            raise PersonNeeded(medium, self.cfg.person_seconds)
         if name == "signed_in":
             return
         if name == "two_factor":
@@ -275,24 +305,23 @@ class BrowserPortal:
                 )
             if not await button.count() or not await button.first.is_enabled():
                 continue
+            before = await self._first_html()
             async with self.pace:
                 await button.first.click(timeout=self.cfg.step_seconds * 1000)
-            check = (
-                "([css, n]) => document.querySelectorAll(css).length > n"
-                if grows
-                else "([css, first]) => { const r = document.querySelector(css);"
-                " return r !== null && r.outerHTML !== first; }"
-            )
-            arg = [docs.row, rows] if grows else [docs.row, await self._first_html()]
-            try:
-                await self.page.wait_for_function(
-                    check, arg=arg, timeout=self.cfg.step_seconds * 1000
-                )
-            except BrowserTimeout:
+            # Polled from here, not by a script in the page: a portal's CSP may
+            # forbid the eval a page-side wait needs.
+            deadline = time.monotonic() + self.cfg.step_seconds
+            while time.monotonic() < deadline:
+                if grows and await self.page.locator(docs.row).count() > rows:
+                    break
+                if not grows and await self._first_html() not in ("", before):
+                    break
+                await asyncio.sleep(POLL)
+            else:
                 raise LayoutChanged(
                     f"documents: {rule.css!r} clicked, no new rows within "
                     f"{self.cfg.step_seconds:g}s"
-                ) from None
+                )
             return True
         return False
 

@@ -58,6 +58,11 @@ class BrowserLogin(Strict):
         default_factory=dict, description="Other refusals: sso, locked, action needed"
     )
     two_factor: BrowserTwoFactor | None = None
+    person: dict[Literal["captcha", "app"], Rule] = Field(
+        default_factory=dict,
+        description="Steps only a person takes (a captcha, an approval in the "
+        "supplier's app): the run shows the page live and waits for them",
+    )
 
 
 class BrowserDocuments(Strict):
@@ -94,4 +99,7 @@ class BrowserConfig(Strict):
     values: Values = Values()
     step_seconds: float = Field(
         15.0, gt=0, description="How long one step may wait before layout_changed"
+    )
+    person_seconds: float = Field(
+        600.0, gt=0, description="How long a person has for a captcha or approval"
     )

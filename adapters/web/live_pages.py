@@ -1,0 +1,109 @@
+"""The live view, web side: a signed-in person of the tenant that owns the connection
+sees the portal's page (screenshots) and acts on it, through this server, which
+relays both ways to the worker holding the page. Nobody else can open it; what the
+person types passes through and is never logged or kept."""
+
+import asyncio
+import logging
+from urllib.parse import urlsplit
+
+import aiohttp
+from aiohttp import web
+
+from adapters.web.errors import FAILURES, as_api_error
+from adapters.web.page_session import signed_in, signed_in_page
+from adapters.web.render import HEADERS, message, page
+from adapters.web.routing import SERVICES
+from schemas.records import Tenant
+
+log = logging.getLogger(__name__)
+
+# The page draws frames from blob: URLs and talks to its own host's websocket.
+LIVE_HEADERS = HEADERS | {
+    "Content-Security-Policy": HEADERS["Content-Security-Policy"]
+    + "; img-src 'self' blob:; connect-src 'self'"
+}
+
+
+@signed_in_page
+async def live_page(request: web.Request, tenant: Tenant, _: str) -> web.Response:
+    svc, conn_id = request.app[SERVICES], request.match_info["connection_id"]
+    try:
+        conn = await svc.connections.owned(tenant.tenant_id, conn_id)
+    except FAILURES as exc:
+        err = as_api_error(exc)
+        return message("Not found", err.detail.message, err.status, err.detail.code)
+    name = svc.catalog.supplier(conn.supplier_id).name
+    pending = conn.challenge
+    resp = page(
+        "live.html",
+        tenant=tenant,
+        locale=tenant.locale,
+        connection_id=conn_id,
+        supplier_name=name,
+        challenge=pending if pending and pending.live_view else None,
+    )
+    resp.headers.update(LIVE_HEADERS)
+    return resp
+
+
+async def live_socket(request: web.Request) -> web.StreamResponse:
+    """Relay between the person's page and the worker's view of the portal page."""
+    session = await signed_in(request)
+    if session is None:
+        raise web.HTTPUnauthorized()
+    # A page of another site must not drive a signed-in person's view.
+    origin = request.headers.get("Origin")
+    if origin is not None and urlsplit(origin).netloc != request.host:
+        raise web.HTTPForbidden()
+    tenant, _ = session
+    svc = request.app[SERVICES]
+    try:
+        view, ticket = await svc.connections.open_live_view(
+            tenant.tenant_id, request.match_info["connection_id"]
+        )
+    except FAILURES as exc:
+        raise web.HTTPNotFound(text=as_api_error(exc).detail.message) from None
+    person = web.WebSocketResponse(heartbeat=20)
+    await person.prepare(request)
+    url = f"{view.address}/live/{view.view_id}"
+    try:
+        async with (
+            aiohttp.ClientSession() as http,
+            http.ws_connect(url, params={"ticket": ticket}, heartbeat=20) as worker,
+        ):
+            await _relay(person, worker)
+    except aiohttp.ClientError as exc:
+        log.info("live view of %s unreachable: %s", view.view_id, type(exc).__name__)
+        if not person.closed:
+            await person.send_json({"state": "gone"})
+    finally:
+        await person.close()
+    return person
+
+
+async def _relay(person: web.WebSocketResponse, worker) -> None:
+    async def down() -> None:  # frames and states, worker -> person
+        async for msg in worker:
+            if msg.type == aiohttp.WSMsgType.BINARY:
+                await person.send_bytes(msg.data)
+            elif msg.type == aiohttp.WSMsgType.TEXT:
+                await person.send_str(msg.data)
+
+    async def up() -> None:  # clicks and keys, person -> worker (never logged)
+        async for msg in person:
+            if msg.type == aiohttp.WSMsgType.TEXT and len(msg.data) <= 1000:
+                await worker.send_str(msg.data)
+
+    tasks = [asyncio.create_task(down()), asyncio.create_task(up())]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def add_live_pages(app: web.Application) -> None:
+    app.router.add_get("/connections/{connection_id}/live", live_page)
+    app.router.add_get("/connections/{connection_id}/live/socket", live_socket)
