@@ -70,6 +70,7 @@ screenshots: $(STAMP) browser
 bench: $(STAMP)
 	$(BIN)/python -m bench.pipeline_latency
 	$(BIN)/python -m bench.portal_engines
+	$(BIN)/python -m bench.browser_runs
 	$(BIN)/python -m bench.api_connect
 	$(BIN)/python -m bench.dedupe_corpus
 	$(BIN)/python -m bench.reading

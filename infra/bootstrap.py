@@ -5,6 +5,7 @@ Nothing connects at import time; `prepare` makes topics and indexes before worke
 
 import contextlib
 import logging
+import socket
 from datetime import timedelta
 
 import faust
@@ -165,6 +166,16 @@ def stage_handlers(
     }
 
 
+def live_view_address(settings: Settings) -> str:
+    """Where the API reaches this worker's live views: its health server, by the
+    worker's own host name where it listens on every interface (one address per
+    worker, even with several replicas behind one service name)."""
+    host = settings.health_host
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 - compared, not bound
+        host = socket.gethostname()
+    return f"http://{host}:{settings.health_port}"
+
+
 def build_worker(settings: Settings) -> faust.App:
     app = create_app(
         StreamSettings(
@@ -190,10 +201,7 @@ def build_worker(settings: Settings) -> faust.App:
     }
     pools = {"fetcher": RunPool(settings.fetch_concurrency)}
     closing: list = []
-    live = LiveViews(
-        settings.live_view_url
-        or f"http://{settings.health_host}:{settings.health_port}"
-    )
+    live = LiveViews(settings.live_view_url or live_view_address(settings))
     handlers = stage_handlers(settings, closing, live)
     wire(app, topics, runners, handlers, settings.scheduler_tick_seconds, pools)
 

@@ -25,9 +25,10 @@ class DemoConnection:
 
 
 def unattended(account: Account) -> bool:
-    """Accounts a fetch can run for without a person: no SSO, lock, terms or SMS."""
+    """Accounts a fetch can run for without a person: no SSO, lock, terms, SMS or
+    captcha."""
     refused = account.sso_only or account.locked or account.action_needed
-    return not refused and account.two_factor != "sms"
+    return not refused and account.two_factor != "sms" and not account.captcha
 
 
 def connection_event(

@@ -40,6 +40,9 @@ from adapters.portals.protocol import (
 from schemas.records import ChallengeMedium, Credentials
 
 POLL = 0.1  # how often a rendered page is looked at while waiting for an outcome
+# Chromium drops a page's downloads beyond ten in quick succession (measured: the
+# eleventh of an unpaced run never starts); clicks are spaced at least this far.
+CLICK_SPACING = 0.12
 
 
 class BrowserPortal:
@@ -57,6 +60,7 @@ class BrowserPortal:
         self._restore: dict[str, Any] | None = None
         self._lock = asyncio.Lock()  # one page: one action at a time
         self._credentials: Credentials | None = None
+        self._last_click = 0.0  # when the last download was clicked
 
     # -- the click path --------------------------------------------------------
 
@@ -361,6 +365,8 @@ class BrowserPortal:
                     break
                 row = await self._row_on_page(wanted)
             if row is not None:
+                await asyncio.sleep(self._last_click + CLICK_SPACING - time.monotonic())
+                self._last_click = time.monotonic()
                 button = row.locator(docs.download_button)
                 try:
                     async with (
