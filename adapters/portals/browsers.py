@@ -75,6 +75,9 @@ class BrowserPool:
                 user_agent=USER_AGENT,
                 viewport={"width": 1280, "height": 900},
             )
+            # One page per run: a window the portal opens (a popup, a new tab) is
+            # closed, so nothing runs, or is shown to a person, outside it.
+            context.on("page", _close_extra(context))
             self.open_contexts += 1
             try:
                 yield context
@@ -95,3 +98,11 @@ class BrowserPool:
         if self._playwright is not None:
             await self._playwright.stop()
             self._playwright = None
+
+
+def _close_extra(context):
+    async def close(page) -> None:
+        if len(context.pages) > 1:
+            await page.close()
+
+    return close

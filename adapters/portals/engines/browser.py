@@ -186,15 +186,27 @@ class BrowserPortal:
         """While the person's step shows, they are at it; then the page says how
         it went, as after a login."""
         rules = self._outcomes(person=False)
+        # The person acts on this portal's page only: a link to another site goes
+        # nowhere while they are at it.
+        await self.page.route("**/*", self._same_site_only)
         try:
             name, text = await self._first_of(rules, "person", seconds)
         except LayoutChanged:
             raise ChallengeExpired(
                 "nobody finished the portal's check in time"
             ) from None
+        finally:
+            await self.page.unroute("**/*", self._same_site_only)
         async with self._lock:
             await self._judge(name, text, self._credentials)
             await self._save()
+
+    async def _same_site_only(self, route, request) -> None:
+        elsewhere = urlsplit(request.url).netloc != urlsplit(self.base).netloc
+        if request.is_navigation_request() and elsewhere:
+            await route.abort()
+        else:
+            await route.continue_()
 
     async def _judge(self, name: str, text: str, credentials) -> None:
         login = self.cfg.login
