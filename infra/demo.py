@@ -25,10 +25,11 @@ class DemoConnection:
 
 
 def unattended(account: Account) -> bool:
-    """Accounts a fetch can run for without a person: no SSO, lock, terms, SMS or
-    captcha."""
+    """Accounts a fetch can run for without a person: no SSO, lock, terms, SMS,
+    captcha or app approval."""
     refused = account.sso_only or account.locked or account.action_needed
-    return not refused and account.two_factor != "sms" and not account.captcha
+    person = account.captcha or account.app_approval
+    return not refused and account.two_factor != "sms" and not person
 
 
 def connection_event(

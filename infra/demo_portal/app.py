@@ -85,6 +85,7 @@ def create_app(spec: PortalSpec) -> web.Application:
     app.router.add_post("/_demo/accounts/{username}/sign-out", sign_out)
     app.router.add_post("/_demo/behaviour", set_behaviour)
     app.router.add_get("/_demo/captcha/{username}", captcha)
+    app.router.add_post("/_demo/approve/{username}", approve)
     app.router.add_post("/_demo/reset", reset)
     app.router.add_post("/_demo/reset-stats", reset)
     return app
@@ -107,6 +108,13 @@ async def captcha(request: web.Request) -> web.Response:
     if answer is None:
         raise web.HTTPNotFound()
     return web.json_response({"answer": answer})
+
+
+async def approve(request: web.Request) -> web.Response:
+    """The account holder approves the waiting sign-in in the supplier's app."""
+    if not request.app[STATE].approve(request.match_info["username"]):
+        raise web.HTTPNotFound()
+    return web.json_response({"ok": True})
 
 
 async def set_password(request: web.Request) -> web.Response:

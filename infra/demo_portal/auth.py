@@ -52,6 +52,9 @@ class PortalState:
         default_factory=dict
     )  # ticket -> who, answer
     captchas_shown: Counter = field(default_factory=Counter)
+    approvals: dict[str, tuple[str, bool]] = field(
+        default_factory=dict
+    )  # ticket -> who, approved
     trusted: dict[str, str] = field(default_factory=dict)  # device token -> username
     requests: Counter = field(default_factory=Counter)
     request_times: list = field(default_factory=list)  # monotonic, for rate checks
@@ -130,6 +133,26 @@ class PortalState:
         if not username or answer.strip().upper() != wanted:
             return None
         del self.captchas[ticket]
+        return self.spec.account(username)
+
+    def start_approval(self, account: Account) -> str:
+        """A sign-in waiting for the account holder to approve it in the app."""
+        ticket = secrets.token_urlsafe(16)
+        self.approvals[ticket] = (account.username, False)
+        return ticket
+
+    def approve(self, username: str) -> bool:
+        """The holder taps 'Approve' in the app: every sign-in of theirs waiting."""
+        waiting = [t for t, (who, _) in self.approvals.items() if who == username]
+        for ticket in waiting:
+            self.approvals[ticket] = (username, True)
+        return bool(waiting)
+
+    def approved(self, ticket: str) -> Account | None:
+        username, yes = self.approvals.get(ticket, ("", False))
+        if not yes:
+            return None
+        del self.approvals[ticket]
         return self.spec.account(username)
 
     def captcha_answer(self, username: str) -> str | None:

@@ -69,6 +69,7 @@ function showLogin() {
     if (body.ok) return showList();
     if (body.mfa) return showCode(body.mfa.ticket);
     if (body.captcha) return showCaptcha(body.captcha.ticket);
+    if (body.approval) return showApproval(body.approval.ticket);
     showError(form, body.error.message);
   });
 }
@@ -93,6 +94,17 @@ function showCaptcha(ticket) {
     if (body.ok) return showList();
     showError(form, body.error.message);
   });
+}
+function showApproval(ticket) {
+  app.innerHTML = `<h2>Approve this sign-in</h2><div id="approval-wait">
+    <p>Open the app on your phone and approve this sign-in.</p></div>`;
+  const poll = async () => {
+    const resp = await fetch("/app/session/approval/" + ticket, { method: "POST" });
+    const body = await resp.json();
+    if (body.ok) return showList();
+    setTimeout(poll, 1000);
+  };
+  setTimeout(poll, 1000);
 }
 function showCode(ticket) {
   app.innerHTML = `<h2>Two-step verification</h2><form id="otp-form">
@@ -212,7 +224,13 @@ def add_routes(app: web.Application, state: PortalState) -> None:
 
     def new_device(request, account) -> bool:
         trusted = state.trusted.get(request.cookies.get(DEVICE, ""))
-        return account.captcha and trusted != account.username
+        return trusted != account.username
+
+    async def approval(request):
+        account = state.approved(request.match_info["ticket"])
+        if account is None:
+            return web.json_response({"ok": False, "waiting": True})
+        return signed_in(account)
 
     async def captcha_image(request):
         _, answer = state.captchas.get(request.match_info["ticket"], ("", "?????"))
@@ -252,10 +270,14 @@ def add_routes(app: web.Application, state: PortalState) -> None:
             if secrets.compare_digest(proof(nonce, real), str(body.get("proof", ""))):
                 password = real
         outcome, account = state.authenticate(login_, password or "\0", None)
-        if outcome is Outcome.OK and new_device(request, account):
+        fresh = outcome is Outcome.OK and new_device(request, account)
+        if fresh and account.captcha:
             return web.json_response(
                 {"captcha": {"ticket": state.start_captcha(account)}}
             )
+        if fresh and account.app_approval:
+            ticket = state.start_approval(account)
+            return web.json_response({"approval": {"ticket": ticket}})
         if outcome is Outcome.OK:
             return signed_in(account)
         if outcome is Outcome.TOTP:
@@ -300,6 +322,7 @@ def add_routes(app: web.Application, state: PortalState) -> None:
     app.router.add_post("/app/session", login)
     app.router.add_post("/app/session/otp", otp)
     app.router.add_post("/app/session/captcha", solve)
+    app.router.add_post("/app/session/approval/{ticket}", approval)
     app.router.add_get("/app/captcha/{ticket}.svg", captcha_image)
     app.router.add_get("/app/me", me)
     app.router.add_get("/app/documents", documents)

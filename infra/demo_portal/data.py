@@ -29,6 +29,7 @@ class Account(BaseModel):
     totp_secret: str | None = None
     phone: str | None = None
     captcha: bool = False  # a browser portal asks a new device for a captcha
+    app_approval: bool = False  # ...or for an approval in the supplier's app
     # What its documents are: PDFs (None), Factur-X PDFs (their CII XML inside),
     # XRechnung XML files (listed with .xml links), or both a PDF and an XRechnung
     # file of each invoice, listed as two rows.

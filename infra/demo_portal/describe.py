@@ -26,6 +26,7 @@ Every portal also answers, for tests and demos:
 | `GET /_demo/stats` | login attempts, codes sent, requests, the busiest second |
 | `GET /_demo/codes/{login}` | the last code 'sent by SMS' to an account |
 | `GET /_demo/captcha/{login}` | what the captcha shown to an account says |
+| `POST /_demo/approve/{login}` | approve a waiting sign-in, as in the app |
 | `POST /_demo/accounts/{login}/password` `{"password": ...}` | change a password |
 | `POST /_demo/accounts/{login}/sign-out` | end the account's sessions (a timeout) |
 | `POST /_demo/behaviour` | switch on `maintenance` (503), `rate_limited` (429), \
@@ -67,6 +68,7 @@ def account_notes(account) -> str:
         (account.two_factor == "totp", "2-factor by authenticator (TOTP)"),
         (account.two_factor == "sms", "2-factor by a code sent at login"),
         (account.captcha, "a captcha on a new device"),
+        (account.app_approval, "an approval in the app on a new device"),
         (account.credit_every, f"a credit note every {account.credit_every}"),
     ]:
         if flag:

@@ -7,7 +7,7 @@ the next captcha. Only the tenant that owns the connection can open the view."""
 import aiohttp
 
 from tests.e2e.api_helpers import body_for, connection_state
-from tests.e2e.fleet import connection, events_for, expected, inbox_of
+from tests.e2e.fleet import connect_to, connection, events_for, expected, inbox_of
 from tests.e2e.test_browser import browser_page  # noqa: F401 - a fixture
 from tests.e2e.test_pipeline import wait_for
 from tests.e2e.test_portals import COLLECT_FROM
@@ -106,3 +106,27 @@ async def test_a_person_passes_a_captcha_in_the_live_view_and_the_run_goes_on(
     assert again["status"] == "connected" and again["challenge"] is None
     assert await captchas_shown(stack) == before
     assert len(await events_for(stack, "challenge-required", conn)) == 1
+
+
+async def test_an_approval_in_the_suppliers_app_lets_the_waiting_run_go_on(stack, db):
+    key, login = VOLTARIA, "approve@acme.example"
+    _, conn = await connect_to(stack, key, login)
+    (asked,) = await events_for(stack, "challenge-required", conn, timeout=90)
+    assert asked["medium"] == "app" and asked["answered_in"] == "live_view"
+
+    async def waiting():
+        doc = await connection(db, conn)
+        return doc if doc and doc.get("challenge") else None
+
+    assert (await wait_for(waiting))["challenge"]["medium"] == "app"
+    # The account holder taps "Approve" on their phone; nobody touches Billhound.
+    await stack.portal_call(key, "POST", f"/_demo/approve/{login}")
+    want = expected(key, login, COLLECT_FROM)
+    rows = await inbox_of(db, conn, len(want), timeout=90)
+    assert len(rows) == len(want)
+
+    async def connected():
+        doc = await connection(db, conn)
+        return doc if doc["status"] == "connected" and not doc["challenge"] else None
+
+    assert await wait_for(connected)
