@@ -1,7 +1,8 @@
 """The live view, web side: a signed-in person of the tenant that owns the connection
-sees the portal's page (screenshots) and acts on it, through this server, which
-relays both ways to the worker holding the page. Nobody else can open it; what the
-person types passes through and is never logged or kept."""
+(or the client whose connection it is, by their page's link) sees the portal's page
+(screenshots) and acts on it, through this server, which relays both ways to the
+worker holding the page. Nobody else can open it; what the person types passes
+through and is never logged or kept."""
 
 import asyncio
 import logging
@@ -11,10 +12,9 @@ import aiohttp
 from aiohttp import web
 
 from adapters.web.errors import FAILURES, as_api_error
-from adapters.web.page_session import signed_in, signed_in_page
+from adapters.web.page_session import redirect, signed_in
 from adapters.web.render import HEADERS, message, page
 from adapters.web.routing import SERVICES
-from schemas.records import Tenant
 
 log = logging.getLogger(__name__)
 
@@ -25,61 +25,90 @@ LIVE_HEADERS = HEADERS | {
 }
 
 
-@signed_in_page
-async def live_page(request: web.Request, tenant: Tenant, _: str) -> web.Response:
-    svc, conn_id = request.app[SERVICES], request.match_info["connection_id"]
-    try:
-        conn = await svc.connections.owned(tenant.tenant_id, conn_id)
-    except FAILURES as exc:
-        err = as_api_error(exc)
-        return message("Not found", err.detail.message, err.status, err.detail.code)
-    name = svc.catalog.supplier(conn.supplier_id).name
-    pending = conn.challenge
-    resp = page(
-        "live.html",
-        tenant=tenant,
-        locale=tenant.locale,
-        connection_id=conn_id,
-        supplier_name=name,
-        challenge=pending if pending and pending.live_view else None,
-    )
-    resp.headers.update(LIVE_HEADERS)
-    return resp
-
-
-async def live_socket(request: web.Request) -> web.StreamResponse:
-    """Relay between the person's page and the worker's view of the portal page."""
+async def _bookkeeper(request: web.Request) -> tuple[str, str, str] | None:
+    """(tenant, connection, the page to go back to) for a signed-in person."""
     session = await signed_in(request)
     if session is None:
-        raise web.HTTPUnauthorized()
-    # A page of another site must not drive a signed-in person's view.
-    origin = request.headers.get("Origin")
-    if origin is not None and urlsplit(origin).netloc != request.host:
-        raise web.HTTPForbidden()
-    tenant, _ = session
+        return None
+    return session[0].tenant_id, request.match_info["connection_id"], "/"
+
+
+async def _client(request: web.Request) -> tuple[str, str, str] | None:
+    """The same for a client, whose link to their own page is the key."""
+    token = request.match_info["token"]
     svc = request.app[SERVICES]
     try:
-        view, ticket = await svc.connections.open_live_view(
-            tenant.tenant_id, request.match_info["connection_id"]
+        inv, tenant = await svc.invitations.client_connection(token)
+    except FAILURES:
+        return None
+    return tenant.tenant_id, inv.connection_id, f"/client/{token}"
+
+
+def live_page(opened):
+    async def handler(request: web.Request) -> web.Response:
+        who = await opened(request)
+        if who is None:
+            return redirect("/login") if opened is _bookkeeper else _unusable()
+        tenant_id, conn_id, back = who
+        svc = request.app[SERVICES]
+        try:
+            conn = await svc.connections.owned(tenant_id, conn_id)
+        except FAILURES as exc:
+            err = as_api_error(exc)
+            return message("Not found", err.detail.message, err.status, err.detail.code)
+        tenant = await svc.tenants.get(tenant_id)
+        pending = conn.challenge
+        resp = page(
+            "live.html",
+            locale=tenant.locale if tenant else None,
+            supplier_name=svc.catalog.supplier(conn.supplier_id).name,
+            challenge=pending if pending and pending.live_view else None,
+            back=back,
         )
-    except FAILURES as exc:
-        raise web.HTTPNotFound(text=as_api_error(exc).detail.message) from None
-    person = web.WebSocketResponse(heartbeat=20)
-    await person.prepare(request)
-    url = f"{view.address}/live/{view.view_id}"
-    try:
-        async with (
-            aiohttp.ClientSession() as http,
-            http.ws_connect(url, params={"ticket": ticket}, heartbeat=20) as worker,
-        ):
-            await _relay(person, worker)
-    except aiohttp.ClientError as exc:
-        log.info("live view of %s unreachable: %s", view.view_id, type(exc).__name__)
-        if not person.closed:
-            await person.send_json({"state": "gone"})
-    finally:
-        await person.close()
-    return person
+        resp.headers.update(LIVE_HEADERS)
+        return resp
+
+    return handler
+
+
+def _unusable() -> web.Response:
+    return message("This link cannot be used", "This link is not valid.", 404)
+
+
+def live_socket(opened):
+    async def handler(request: web.Request) -> web.StreamResponse:
+        """Relay between the person's page and the worker's view of the portal."""
+        # A page of another site must not drive a person's view.
+        origin = request.headers.get("Origin")
+        if origin is not None and urlsplit(origin).netloc != request.host:
+            raise web.HTTPForbidden()
+        who = await opened(request)
+        if who is None:
+            raise web.HTTPUnauthorized()
+        tenant_id, conn_id, _ = who
+        svc = request.app[SERVICES]
+        try:
+            view, ticket = await svc.connections.open_live_view(tenant_id, conn_id)
+        except FAILURES as exc:
+            raise web.HTTPNotFound(text=as_api_error(exc).detail.message) from None
+        person = web.WebSocketResponse(heartbeat=20)
+        await person.prepare(request)
+        url = f"{view.address}/live/{view.view_id}"
+        try:
+            async with (
+                aiohttp.ClientSession() as http,
+                http.ws_connect(url, params={"ticket": ticket}, heartbeat=20) as worker,
+            ):
+                await _relay(person, worker)
+        except aiohttp.ClientError as exc:
+            log.info("live view %s unreachable: %s", view.view_id, type(exc).__name__)
+            if not person.closed:
+                await person.send_json({"state": "gone"})
+        finally:
+            await person.close()
+        return person
+
+    return handler
 
 
 async def _relay(person: web.WebSocketResponse, worker) -> None:
@@ -105,5 +134,11 @@ async def _relay(person: web.WebSocketResponse, worker) -> None:
 
 
 def add_live_pages(app: web.Application) -> None:
-    app.router.add_get("/connections/{connection_id}/live", live_page)
-    app.router.add_get("/connections/{connection_id}/live/socket", live_socket)
+    """The live view for the tenant's signed-in people, and for the client whose
+    connection it is (by the link to their own page)."""
+    app.router.add_get("/connections/{connection_id}/live", live_page(_bookkeeper))
+    app.router.add_get(
+        "/connections/{connection_id}/live/socket", live_socket(_bookkeeper)
+    )
+    app.router.add_get("/client/{token}/live", live_page(_client))
+    app.router.add_get("/client/{token}/live/socket", live_socket(_client))

@@ -4,8 +4,12 @@ another Chromium, opens the live view on the connected suppliers page, clicks in
 the portal's page and types the letters; the run goes on and the kept session spares
 the next captcha. Only the tenant that owns the connection can open the view."""
 
+import re
+
 import aiohttp
 
+from infra.demo_portal.data import spec_for
+from infra.settings import Settings
 from tests.e2e.api_helpers import body_for, connection_state
 from tests.e2e.fleet import connect_to, connection, events_for, expected, inbox_of
 from tests.e2e.test_browser import browser_page  # noqa: F401 - a fixture
@@ -28,6 +32,21 @@ async def sign_in(page, url: str, key: str) -> None:
 async def captchas_shown(stack) -> int:
     stats = await stack.portal_stats(VOLTARIA)
     return stats["captchas_shown"].get(LOGIN, 0)
+
+
+async def pass_the_captcha(page, stack) -> str:
+    """In the live view open on `page`: click into the portal's captcha input, type
+    what the picture says (as a person reads it), press Enter; the letters."""
+    await page.wait_for_selector("#screen:not([data-frames='0'])")
+    said = await stack.portal_call(VOLTARIA, "GET", f"/_demo/captcha/{LOGIN}")
+    box = await page.locator("#screen").bounding_box()
+    x = box["x"] + CAPTCHA_INPUT[0] * box["width"] / VIEWPORT[0]
+    y = box["y"] + CAPTCHA_INPUT[1] * box["height"] / VIEWPORT[1]
+    await page.mouse.click(x, y)
+    await page.keyboard.type(said["answer"])
+    await page.keyboard.press("Enter")
+    await page.wait_for_selector("#live-state[data-state=done]", timeout=60_000)
+    return said["answer"]
 
 
 async def test_a_person_passes_a_captcha_in_the_live_view_and_the_run_goes_on(
@@ -68,17 +87,7 @@ async def test_a_person_passes_a_captcha_in_the_live_view_and_the_run_goes_on(
     # The bookkeeper opens the live view from the connected suppliers page.
     await sign_in(page, web.url, web.keys["alpha"])
     await page.click(f"#connection-{conn} a[data-role=live-view]")
-    await page.wait_for_selector("#screen:not([data-frames='0'])")
-    answer = (await stack.portal_call(VOLTARIA, "GET", f"/_demo/captcha/{LOGIN}"))[
-        "answer"
-    ]
-    box = await page.locator("#screen").bounding_box()
-    x = box["x"] + CAPTCHA_INPUT[0] * box["width"] / VIEWPORT[0]
-    y = box["y"] + CAPTCHA_INPUT[1] * box["height"] / VIEWPORT[1]
-    await page.mouse.click(x, y)
-    await page.keyboard.type(answer)
-    await page.keyboard.press("Enter")
-    await page.wait_for_selector("#live-state[data-state=done]", timeout=60_000)
+    answer = await pass_the_captcha(page, stack)
 
     want = expected(VOLTARIA, LOGIN, COLLECT_FROM)
     rows = await inbox_of(db, conn, len(want), timeout=90)
@@ -130,3 +139,54 @@ async def test_an_approval_in_the_suppliers_app_lets_the_waiting_run_go_on(stack
         return doc if doc["status"] == "connected" and not doc["challenge"] else None
 
     assert await wait_for(connected)
+
+
+async def test_an_invited_client_passes_the_captcha_from_their_own_page(
+    web,
+    stack,
+    db,
+    browser_page,  # noqa: F811 - the fixture
+):
+    client = "kitchen-client@example.com"
+    invite = {
+        "client_email": client,
+        "client_name": "ACME Studio",
+        "supplier_id": "voltaria-energy",
+        "connector_kind": "cost",
+        "document_owner": "ACME Studio",
+        "collect_from": "2025-01-01",
+    }
+    # A tenant of its own: alpha has this account's documents already (dedupe).
+    settings = Settings(mongodb_uri=stack.mongodb_uri, mongodb_database=stack.db_name)
+    await web.add_tenant("studio-books", "Studio Books", settings)
+    status, inv = await web.call("studio-books", "POST", "/v1/invitations", json=invite)
+    assert status == 201, inv
+    password = spec_for(VOLTARIA).account(LOGIN).password
+    async with aiohttp.ClientSession() as http:
+        form = {"login": LOGIN, "password": password}
+        async with http.post(inv["link"], data=form) as resp:
+            assert resp.status == 200 and "is connected" in await resp.text()
+
+    async def asked():
+        mails = [
+            m for m in stack.mail.to(client) if "finish signing in" in m["Subject"]
+        ]
+        return mails[0] if mails else None
+
+    mail = await wait_for(asked, timeout=90)
+    link = re.search(r"http://\S+/client/\S+", mail.get_body(("plain",)).get_content())
+    await browser_page.goto(link.group(0))
+    await browser_page.click("a[data-role=live-view]")
+    await pass_the_captcha(browser_page, stack)
+    path = f"/v1/invitations/{inv['invitation_id']}"
+    _, done = await web.call("studio-books", "GET", path)
+    want = expected(VOLTARIA, LOGIN, COLLECT_FROM)
+    assert len(await inbox_of(db, done["connection_id"], len(want), timeout=90)) == len(
+        want
+    )
+    # The client's link opens their own connection's view only.
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(link.group(0) + "x/live") as resp,
+    ):
+        assert resp.status == 404

@@ -11,6 +11,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from datetime import date
+from fnmatch import fnmatch
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,8 @@ class BrowserPortal:
         self._lock = asyncio.Lock()  # one page: one action at a time
         self._credentials: Credentials | None = None
         self._last_click = 0.0  # when the last download was clicked
+        self._answers: list[str] = []  # URLs the page had answers from, in order
+        self._step_began = 0  # how many answers there were when the last step began
 
     # -- the click path --------------------------------------------------------
 
@@ -70,12 +73,15 @@ class BrowserPortal:
                 await self.context.add_cookies(self._restore.get("cookies", []))
                 self._restore = None
             self.page = await self.context.new_page()
+            self.page.on("response", lambda r: self._answers.append(r.url))
         return self.page
 
     async def _run(self, where: str, steps: list[Step]) -> None:
         page = await self._page()
         timeout = self.cfg.step_seconds * 1000
         for n, step in enumerate(steps, 1):
+            if step.wait_response is None:  # what it waits for follows the step before
+                self._step_began = len(self._answers)
             try:
                 async with self.pace:
                     await self._do(page, step, timeout)
@@ -100,6 +106,19 @@ class BrowserPortal:
             await page.wait_for_selector(step.wait, timeout=timeout)
         elif step.wait_url is not None:
             await page.wait_for_url(step.wait_url, timeout=timeout)
+        elif step.wait_response is not None:
+            await self._answer_from(step.wait_response, timeout / 1000)
+
+    async def _answer_from(self, pattern: str, seconds: float) -> None:
+        """Until the page has had an answer from a URL matching the glob since the
+        step before began (an answer that came during a click counts)."""
+        deadline = time.monotonic() + seconds
+        while not any(
+            fnmatch(url, pattern) for url in self._answers[self._step_began :]
+        ):
+            if time.monotonic() > deadline:
+                raise BrowserTimeout(f"no answer from {pattern}")
+            await asyncio.sleep(POLL)
 
     def _value(self, which: str | None) -> str:
         creds = self._credentials

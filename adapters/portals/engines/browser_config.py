@@ -9,9 +9,12 @@ from pydantic import Field, model_validator
 from adapters.portals.engines.config import Pick, Rule, Strict, Values
 from schemas.errors import ErrorCode
 
+ACTIONS = ("goto", "fill", "click", "wait", "wait_url", "wait_response")
+
 
 class Step(Strict):
-    """One step of a click path: exactly one of goto, fill, click, wait, wait_url."""
+    """One step of a click path: exactly one of goto, fill, click, wait, wait_url,
+    wait_response."""
 
     goto: str | None = Field(default=None, description="A path on the portal")
     fill: str | None = Field(default=None, description="CSS of an input to type into")
@@ -21,11 +24,18 @@ class Step(Strict):
     click: str | None = Field(default=None, description="CSS of what to click")
     wait: str | None = Field(default=None, description="CSS that must appear")
     wait_url: str | None = Field(default=None, description="A URL glob to reach")
+    wait_response: str | None = Field(
+        default=None,
+        description="A URL glob the page must have had an answer from since the "
+        "step before began (the list's API call after a click)",
+    )
 
     @model_validator(mode="after")
     def _one_action(self):
         actions = [
-            a for a in ("goto", "fill", "click", "wait", "wait_url") if getattr(self, a)
+            a
+            for a in ("goto", "fill", "click", "wait", "wait_url", "wait_response")
+            if getattr(self, a)
         ]
         if len(actions) != 1:
             raise ValueError(f"a step does one thing, not {actions or 'nothing'}")
@@ -35,7 +45,7 @@ class Step(Strict):
 
     def describe(self) -> str:
         """The step as an operator finds it in the catalog: `click '#sign-in'`."""
-        for action in ("goto", "fill", "click", "wait", "wait_url"):
+        for action in ACTIONS:
             if (target := getattr(self, action)) is not None:
                 return f"{action} {target!r}"
         return "?"
