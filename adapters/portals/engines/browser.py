@@ -6,7 +6,6 @@ The list is read from the rendered page with the HTML engine's field rules; how 
 login went is told by the same kinds of rules, with the same error taxonomy."""
 
 import asyncio
-import re
 import time
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
@@ -22,6 +21,16 @@ from playwright.async_api import TimeoutError as BrowserTimeout
 
 from adapters.portals.engines import html_pages as pages
 from adapters.portals.engines.browser_config import BrowserConfig, Step
+from adapters.portals.engines.browser_pages import (
+    POLL,
+    first_fill,
+    first_of,
+    first_row_html,
+    matching,
+    raise_for_status,
+    row_id,
+    unreachable,
+)
 from adapters.portals.engines.config import Rule
 from adapters.portals.engines.two_factor import answer_totp
 from adapters.portals.engines.values import document_ref, recent
@@ -34,13 +43,10 @@ from adapters.portals.protocol import (
     LayoutChanged,
     PersonNeeded,
     PortalError,
-    PortalUnavailable,
-    RateLimited,
     WrongChallengeCode,
 )
 from schemas.records import ChallengeMedium, Credentials
 
-POLL = 0.1  # how often a rendered page is looked at while waiting for an outcome
 # Chromium drops a page's downloads beyond ten in quick succession (measured: the
 # eleventh of an unpaced run never starts); clicks are spaced at least this far.
 CLICK_SPACING = 0.12
@@ -91,13 +97,13 @@ class BrowserPortal:
                     f"{self.cfg.step_seconds:g}s"
                 ) from None
             except BrowserError as exc:
-                raise _unreachable(exc) from None
+                raise unreachable(exc) from None
 
     async def _do(self, page, step: Step, timeout: float) -> None:
         if step.goto is not None:
             resp = await page.goto(self._url(step.goto), timeout=timeout)
             if resp is not None:
-                _raise_for_status(resp.status, step.goto, resp.headers)
+                raise_for_status(resp.status, step.goto, resp.headers)
         elif step.fill is not None:
             await page.fill(step.fill, self._value(step.value), timeout=timeout)
         elif step.click is not None:
@@ -137,38 +143,11 @@ class BrowserPortal:
             raise LayoutChanged(f"portal linked to another host: {absolute}")
         return absolute
 
-    async def _first_of(
+    async def _first(
         self, rules: dict[str, Rule], where: str, seconds: float | None = None
     ) -> tuple[str, str]:
-        """Which of the rules shows on the rendered page, and its text: once one
-        shows, all are looked at again in their order, so a message that appeared
-        between two looks is judged by the surest rule ("single sign-on" before
-        any error)."""
-        deadline = time.monotonic() + (seconds or self.cfg.step_seconds)
-        while time.monotonic() < deadline:
-            appeared = await self._showing(rules) is not None
-            if appeared and (shown := await self._showing(rules)) is not None:
-                return shown
-            await asyncio.sleep(POLL)
-        wanted = ", ".join(f"{n} {r.css!r}" for n, r in rules.items())
-        raise LayoutChanged(
-            f"{where}: none of {wanted} appeared within {self.cfg.step_seconds:g}s"
-        )
-
-    async def _showing(self, rules: dict[str, Rule]) -> tuple[str, str] | None:
         page = await self._page()
-        for name, rule in rules.items():
-            found = page.locator(rule.css)
-            if rule.contains:
-                found = found.filter(
-                    has_text=re.compile(re.escape(rule.contains), re.I)
-                )
-            try:
-                if await found.count() and await found.first.is_visible():
-                    return name, (await found.first.inner_text()).strip()
-            except BrowserError:  # the page navigated while looked at
-                return None
-        return None
+        return await first_of(page, rules, where, seconds or self.cfg.step_seconds)
 
     async def _save(self) -> None:
         self._kept = await self.context.storage_state()
@@ -198,7 +177,7 @@ class BrowserPortal:
         return rules
 
     async def _outcome(self, credentials: Credentials) -> None:
-        name, text = await self._first_of(self._outcomes(person=True), "login")
+        name, text = await self._first(self._outcomes(person=True), "login")
         await self._judge(name, text, credentials)
 
     async def wait_for_person(self, seconds: float) -> None:
@@ -209,7 +188,7 @@ class BrowserPortal:
         # nowhere while they are at it.
         await self.page.route("**/*", self._same_site_only)
         try:
-            name, text = await self._first_of(rules, "person", seconds)
+            name, text = await self._first(rules, "person", seconds)
         except LayoutChanged:
             raise ChallengeExpired(
                 "nobody finished the portal's check in time"
@@ -258,7 +237,7 @@ class BrowserPortal:
             else:
                 await self._run("2-factor", [step])
         rules = {"signed_in": self.cfg.login.signed_in, "failure": two.failure}
-        name, _ = await self._first_of(rules, "2-factor")
+        name, _ = await self._first(rules, "2-factor")
         if name == "failure":
             raise WrongChallengeCode("the portal refused the code", field="code")
 
@@ -271,9 +250,9 @@ class BrowserPortal:
         async with self._lock:
             await self._run("resume", start)
             rules = {"signed_in": self.cfg.login.signed_in}
-            rules["login"] = Rule(css=_first_fill(self.cfg.login.steps) or "form")
+            rules["login"] = Rule(css=first_fill(self.cfg.login.steps) or "form")
             try:
-                name, _ = await self._first_of(rules, "resume")
+                name, _ = await self._first(rules, "resume")
             except LayoutChanged:
                 return False
             if name == "signed_in":
@@ -292,9 +271,9 @@ class BrowserPortal:
             if doc.css_first(docs.table) is None:
                 raise LayoutChanged(f"document list {docs.table!r} not found")
             rows = doc.css(docs.row)
-            if rows and first is not None and _row_id(rows[0], docs) != first:
+            if rows and first is not None and row_id(rows[0], docs) != first:
                 seen = 0  # a next page replaced the rows; "load more" appends them
-            first = _row_id(rows[0], docs) if rows else None
+            first = row_id(rows[0], docs) if rows else None
             refs = [self._ref(row) for row in rows[seen:]]
             seen = len(rows)
             refs, older_seen = recent(refs, since, partial(urljoin, self.page.url))
@@ -303,7 +282,7 @@ class BrowserPortal:
             if older_seen and docs.newest_first:
                 break
             async with self._lock:
-                moved = await self._page_on(len(rows), first)
+                moved = await self._page_on(len(rows))
             if not moved:
                 break
         async with self._lock:
@@ -327,20 +306,16 @@ class BrowserPortal:
                 f"document list {self.cfg.documents.table!r} not found"
             ) from None
 
-    async def _page_on(self, rows: int, first: str | None) -> bool:
+    async def _page_on(self, rows: int) -> bool:
         """Click 'load more' or 'next' if the list shows one; False at the end."""
         docs = self.cfg.documents
         for rule, grows in ((docs.more, True), (docs.next, False)):
             if rule is None:
                 continue
-            button = self.page.locator(rule.css)
-            if rule.contains:
-                button = button.filter(
-                    has_text=re.compile(re.escape(rule.contains), re.I)
-                )
+            button = matching(self.page, rule)
             if not await button.count() or not await button.first.is_enabled():
                 continue
-            before = await self._first_html()
+            before = await first_row_html(self.page, docs.row)
             async with self.pace:
                 await button.first.click(timeout=self.cfg.step_seconds * 1000)
             # Polled from here, not by a script in the page: a portal's CSP may
@@ -349,7 +324,8 @@ class BrowserPortal:
             while time.monotonic() < deadline:
                 if grows and await self.page.locator(docs.row).count() > rows:
                     break
-                if not grows and await self._first_html() not in ("", before):
+                now = "" if grows else await first_row_html(self.page, docs.row)
+                if not grows and now not in ("", before):
                     break
                 await asyncio.sleep(POLL)
             else:
@@ -359,12 +335,6 @@ class BrowserPortal:
                 )
             return True
         return False
-
-    async def _first_html(self) -> str:
-        return await self.page.evaluate(
-            "css => (document.querySelector(css) || {}).outerHTML || ''",
-            self.cfg.documents.row,
-        )
 
     async def download(self, ref: DocumentRef) -> bytes:
         if self.cfg.documents.download == "click":
@@ -376,10 +346,10 @@ class BrowserPortal:
                 resp = await self.context.request.get(
                     url, timeout=self.cfg.step_seconds * 1000
                 )
-                _raise_for_status(resp.status, urlsplit(url).path, resp.headers)
+                raise_for_status(resp.status, urlsplit(url).path, resp.headers)
                 body = await resp.body()
         except BrowserError as exc:
-            raise _unreachable(exc) from None
+            raise unreachable(exc) from None
         if resp.status != 200:
             raise PortalError(f"download of {ref.supplier_document_id}: {resp.status}")
         return body
@@ -392,7 +362,7 @@ class BrowserPortal:
             row = await self._row_on_page(wanted)
             while row is None and attempt == 1:
                 rows = await self.page.locator(docs.row).count()
-                if not await self._page_on(rows, None):
+                if not await self._page_on(rows):
                     break
                 row = await self._row_on_page(wanted)
             if row is not None:
@@ -429,7 +399,7 @@ class BrowserPortal:
         docs = self.cfg.documents
         rendered = pages.tree((await self.page.content()).encode())
         for i, node in enumerate(rendered.css(docs.row)):
-            if _row_id(node, docs) == wanted:
+            if row_id(node, docs) == wanted:
                 return self.page.locator(docs.row).nth(i)
         return None
 
@@ -438,30 +408,3 @@ class BrowserPortal:
 
     def restore_state(self, state: dict[str, Any]) -> None:
         self._restore = state.get("storage") or None
-
-
-def _row_id(row, docs) -> str | None:
-    value = pages.pick(row, docs.fields["id"]) if "id" in docs.fields else None
-    return (value or "").strip() or None
-
-
-def _first_fill(steps: list[Step]) -> str | None:
-    return next((s.fill for s in steps if s.fill), None)
-
-
-def _raise_for_status(status: int, where: str, headers: dict) -> None:
-    retry = headers.get("retry-after")
-    seconds = float(retry) if retry and retry.isdigit() else None
-    if status == 429:
-        raise RateLimited(f"portal answered 429 at {where}", retry_after=seconds)
-    if status >= 500:
-        raise PortalUnavailable(
-            f"portal answered {status} at {where}", retry_after=seconds
-        )
-
-
-def _unreachable(exc: Exception) -> PortalError:
-    message = str(exc).splitlines()[0][:200]
-    if "net::" in message or "Target" in message or "closed" in message:
-        return PortalUnavailable(f"cannot reach portal in the browser: {message}")
-    return PortalError(f"browser: {message}")
