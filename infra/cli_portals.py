@@ -51,6 +51,12 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0 if found else 1
 
 
+def cmd_record(args: argparse.Namespace) -> int:
+    from infra.recorder import main
+
+    return main(args.url, args.port)
+
+
 def cmd_resume(args: argparse.Namespace) -> int:
     from adapters.store.mongo_suppliers import MongoSupplierStore
     from infra.clients import mongo_client
@@ -134,6 +140,12 @@ def add_commands(sub) -> None:
     resume.add_argument("supplier")
     resume.set_defaults(func=cmd_resume)
 
+    record = s_sub.add_parser(
+        "record", help="record a person's sign-in on a portal into a draft entry"
+    )
+    record.add_argument("url", help="the portal's sign-in page")
+    record.add_argument("--port", type=int, default=0, help="the recorder's page")
+    record.set_defaults(func=cmd_record)
     check = sub.add_parser("check", help="try a login before saving a connection")
     check.add_argument("--supplier", required=True)
     check.add_argument("--variant", default="default")

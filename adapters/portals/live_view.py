@@ -60,7 +60,9 @@ class LiveViews:
         app.router.add_get("/live/{view_id}", self.serve)
 
     async def serve(self, request: web.Request) -> web.StreamResponse:
-        view_id = request.match_info["view_id"]
+        return await self.serve_view(request, request.match_info["view_id"])
+
+    async def serve_view(self, request: web.Request, view_id: str):
         view = self.views.get(view_id)
         ticket = request.query.get("ticket", "")
         if view is None or self.verify is None:
