@@ -199,6 +199,13 @@ class Connections:
             )
         if pending.expires_at <= self.clock():
             raise Conflict("challenge_expired", "the code request expired")
+        if pending.live_view is not None:
+            raise Conflict(
+                "not_a_code",
+                "this step is taken on the portal's page, not with a code: open the "
+                f"live view (/connections/{cmd.connection_id}/live)",
+                field="challenge_id",
+            )
         # The code travels sealed, like a password: only a fetcher can read it.
         event = ChallengeAnswered(
             tenant_id=cmd.tenant_id,

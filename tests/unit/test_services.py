@@ -1,13 +1,14 @@
 """The use cases over in-memory stores: what each publishes and stores, and the
 domain error it raises when it cannot (the web maps those to HTTP in one place)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from nacl.public import PrivateKey
 
 from adapters.portals.catalog import Catalog
 from adapters.portals.directory import CatalogDirectory
+from adapters.portals.live_view import ticket_hash
 from adapters.portals.protocol import CheckResult
 from adapters.store.memory import InMemoryConnectionStore, InMemorySupplierStore
 from adapters.store.memory_records import InMemoryInboxStore
@@ -29,7 +30,13 @@ from agents.services.errors import (
 )
 from agents.services.logins import Logins
 from schemas.errors import ErrorCode
-from schemas.records import ConnectionStatus, ConnectorKind
+from schemas.records import (
+    ChallengeMedium,
+    ConnectionStatus,
+    ConnectorKind,
+    LiveView,
+    PendingChallenge,
+)
 from streams.publish import ListPublisher
 from tests.unit.factories import NOW, drain
 
@@ -192,3 +199,28 @@ async def test_a_record_the_database_refused_is_left_to_the_scheduler():
     assert conn is None  # the API answers 202: accepted, look again shortly
     (event,) = published.events("connection-created")
     assert event.connection_id == cid  # the scheduler stores it from the event
+
+
+async def test_a_portals_step_for_a_person_opens_once_per_ticket_and_takes_no_code():
+    store = InMemoryConnectionStore()
+    svc = service(store=store)
+    cid, _ = await svc.connect(connect())
+    conn = store.rows[cid]
+    pending = PendingChallenge(
+        challenge_id="ch1",
+        run_id=conn.run_id,
+        medium=ChallengeMedium.CAPTCHA,
+        expires_at=NOW + timedelta(minutes=5),
+        live_view=LiveView(address="http://worker:8081", view_id="v1"),
+    )
+    store.rows[cid] = conn.await_person(conn.run_id, pending, NOW + timedelta(hours=1))
+    with pytest.raises(Conflict, match="open the live view"):
+        await svc.answer_code(AnswerCode("t1", cid, "ch1", "123456"))
+    with pytest.raises(NotFound):
+        await svc.open_live_view("someone-else", cid)
+    view, ticket = await svc.open_live_view("t1", cid)
+    stored = store.rows[cid].challenge.live_view
+    assert view.view_id == "v1" and stored.viewer_hash == ticket_hash(ticket)
+    assert ticket not in store.rows[cid].model_dump_json()  # only its sha256
+    _, again = await svc.open_live_view("t1", cid)
+    assert store.rows[cid].challenge.live_view.viewer_hash == ticket_hash(again)
