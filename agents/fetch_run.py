@@ -1,6 +1,6 @@
 """One fetch run of one connection, with its dependencies named: sign in, list since
 the bookmark, download and store what is new, publish one document-found each, and
-close the run (finish, fail, or wait for a code the portal sent)."""
+close the run (finish, fail, or wait for a person: agents.fetch_waits)."""
 
 import asyncio
 import contextlib
@@ -13,12 +13,10 @@ from itertools import islice
 
 from adapters.documents.kinds import named, sniff
 from adapters.portals.protocol import (
-    ChallengeExpired,
     CodeSent,
     CredentialsUnreadable,
     DocumentRef,
     PersonNeeded,
-    PersonSession,
     PortalError,
     SupplierUnknown,
     UnknownSupplier,
@@ -27,16 +25,15 @@ from adapters.store.connection_changes import change_if_allowed
 from adapters.vault.ports import UnsealError
 from agents.fetch_deps import FetchDeps
 from agents.fetch_failures import on_failure, status_changed
+from agents.fetch_waits import wait_for_code, wait_for_person
 from agents.schedule_policy import next_check_at
 from schemas.connection import Connection
-from schemas.envelope import new_id
-from schemas.events import ChallengeRequired, DocumentFound, FetchDue
-from schemas.records import ConnectionStatus, LiveView, PendingChallenge
+from schemas.events import DocumentFound, FetchDue
+from schemas.records import ConnectionStatus
 from streams.publish import Outgoing
 
 log = logging.getLogger("agents.fetcher")
 SignIn = Callable[..., Awaitable[None]]
-CHALLENGE_GRACE = timedelta(seconds=60)  # lease beyond expiry, for the expiry tick
 
 
 class FetchRun:
@@ -106,11 +103,13 @@ class FetchRun:
                 try:
                     await sign_in(portal, credentials)
                 except CodeSent as sent:
-                    async for out in self._wait_for_code(portal, sent):
+                    async for out in wait_for_code(self.deps, conn, due, portal, sent):
                         yield out
                     return
                 except PersonNeeded as needed:  # the run waits, the page open
-                    async for out in self._wait_for_person(portal, needed):
+                    async for out in wait_for_person(
+                        self.deps, conn, due, portal, needed
+                    ):
                         yield out
                 refs, failure = await _listed(portal, since)
                 ids = [r.supplier_document_id for r in refs]
@@ -192,108 +191,6 @@ class FetchRun:
             conn.connection_id,
             lambda c: c.keep_lease(run, until),
         )
-
-    async def _wait_for_code(self, portal, sent: CodeSent) -> AsyncIterator[Outgoing]:
-        """The portal sent a code: keep its half-finished login and tell a person."""
-        conn, due = self.conn, self.due
-        ttl = sent.ttl_seconds
-        if self.deps.challenge_ttl is not None:
-            ttl = min(ttl, self.deps.challenge_ttl)
-        expires = self.deps.clock() + timedelta(seconds=ttl)
-        pending = PendingChallenge(
-            challenge_id=new_id(),
-            run_id=due.correlation_id,
-            medium=sent.medium,
-            destination_hint=sent.destination_hint,
-            expires_at=expires,
-        )
-        # The portal's half-finished login lives in its cookies: kept sealed, so any
-        # fetcher can finish it when the answer comes.
-        run, kept = due.correlation_id, self.deps.vault.seal_data(portal.export_state())
-        waiting = await change_if_allowed(
-            self.deps.connections,
-            conn.connection_id,
-            lambda c: c.await_code(run, pending, kept, expires + CHALLENGE_GRACE),
-        )
-        if not waiting:
-            return
-        log.info(
-            "fetch %s for %s waits for a code by %s",
-            due.correlation_id,
-            due.connection_id,
-            sent.medium,
-        )
-        yield Outgoing(
-            "challenge-required",
-            conn.connection_id,
-            due.caused(
-                ChallengeRequired,
-                challenge_id=pending.challenge_id,
-                supplier_id=conn.supplier_id,
-                supplier_name=self.deps.directory.supplier_name(conn.supplier_id),
-                medium=sent.medium,
-                destination_hint=sent.destination_hint,
-                expires_at=expires,
-            ),
-        )
-
-    async def _wait_for_person(
-        self, portal: PersonSession, needed: PersonNeeded
-    ) -> AsyncIterator[Outgoing]:
-        """Show the portal's page live to the person and wait while they take the
-        step; once the portal lets them through, the run goes on unattended."""
-        conn, due, live = self.conn, self.due, self.deps.live_views
-        if live is None:
-            raise ChallengeExpired(
-                "this worker cannot show a portal's page to a person"
-            )
-        ttl = min(needed.ttl_seconds, self.deps.challenge_ttl or needed.ttl_seconds)
-        expires = self.deps.clock() + timedelta(seconds=ttl)
-        view_id = live.open(portal.page, conn.connection_id)
-        try:
-            pending = PendingChallenge(
-                challenge_id=new_id(),
-                run_id=due.correlation_id,
-                medium=needed.medium,
-                expires_at=expires,
-                live_view=LiveView(address=live.address, view_id=view_id),
-            )
-            run = due.correlation_id
-            if not await change_if_allowed(
-                self.deps.connections,
-                conn.connection_id,
-                lambda c: c.await_person(run, pending, expires + CHALLENGE_GRACE),
-            ):
-                raise ChallengeExpired(
-                    "the connection changed while a person was needed"
-                )
-            log.info(
-                "fetch %s for %s waits for a person (%s)",
-                run,
-                conn.connection_id,
-                needed.medium,
-            )
-            yield Outgoing(
-                "challenge-required",
-                conn.connection_id,
-                due.caused(
-                    ChallengeRequired,
-                    challenge_id=pending.challenge_id,
-                    supplier_id=conn.supplier_id,
-                    supplier_name=self.deps.directory.supplier_name(conn.supplier_id),
-                    medium=needed.medium,
-                    answered_in="live_view",
-                    expires_at=expires,
-                ),
-            )
-            await portal.wait_for_person(ttl)
-            await change_if_allowed(
-                self.deps.connections,
-                conn.connection_id,
-                lambda c: c.person_done(run, pending.challenge_id),
-            )
-        finally:
-            live.close(view_id)
 
 
 async def _listed(portal, since) -> tuple[list[DocumentRef], PortalError | None]:
