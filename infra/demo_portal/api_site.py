@@ -117,14 +117,7 @@ def add_routes(app: web.Application, state: PortalState) -> None:
 
     def account_of(request):
         auth = request.headers.get("Authorization", "")
-        username = state.sessions.get(auth.removeprefix("Bearer "))
-        account = spec.account(username) if username else None
-        if account is None:
-            raise web.HTTPUnauthorized(
-                text='{"error": {"code": "unauthorized"}}',
-                content_type="application/json",
-            )
-        return account
+        return state.session_account(auth.removeprefix("Bearer "))
 
     async def documents(request):
         page = page_of(request, spec, account_of(request))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 import pyotp
+from aiohttp import web
 
 from infra.demo_portal.data import Account, PortalSpec
 
@@ -166,6 +167,17 @@ class PortalState:
         self.sessions[token] = account.username
         self.trusted[device] = account.username
         return token, device
+
+    def session_account(self, token: str) -> Account:
+        """The account a session token is signed in as; 401 (JSON) for none."""
+        username = self.sessions.get(token)
+        account = self.spec.account(username) if username else None
+        if account is None:
+            raise web.HTTPUnauthorized(
+                text='{"error": {"code": "unauthorized"}}',
+                content_type="application/json",
+            )
+        return account
 
     def sign_out(self, username: str) -> None:
         """End the user's sessions (a trusted device stays trusted)."""

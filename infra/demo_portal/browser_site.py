@@ -4,10 +4,12 @@ documents download as a link or as a blob the script makes. Paging is a "Load mo
 button or a "Next page" button. The HTTP engines cannot read it; the browser engine
 does, from its catalog entry."""
 
+import functools
 import hashlib
 import html
 import json
 import secrets
+from pathlib import Path
 
 from aiohttp import web
 
@@ -24,150 +26,11 @@ MESSAGES = {
 }
 COOKIE, DEVICE = "sid", "device"
 
-SHELL = """<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>__NAME__</title>
-<style>
-body { font-family: sans-serif; margin: 2rem; } .error { color: #b00; }
-table { border-collapse: collapse; } td, th { padding: .3rem .8rem; }
-</style></head><body>
-<header><h1>__NAME__</h1><nav id="nav"></nav></header>
-<main id="app">Loading...</main>
-<script>
-const CONFIG = __CONFIG__;
-const app = document.getElementById("app");
-const el = (tag, attrs = {}, text = "") => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text) e.textContent = text;
-  return e;
-};
-async function hex(text) {
-  const data = new TextEncoder().encode(text);
-  const digest = await crypto.subtle.digest("SHA-256", data);
-  return [...new Uint8Array(digest)].map(b => b.toString(16).padStart(2, "0")).join("");
-}
-function showError(form, message) {
-  const box = form.querySelector(".error");
-  box.textContent = message; box.hidden = false;
-}
-function showLogin() {
-  app.innerHTML = `<h2>Sign in</h2><form id="login-form">
-    <label>Email <input id="email" autocomplete="username"></label>
-    <label>Password <input id="password" type="password"></label>
-    <button id="sign-in" type="submit">Sign in</button>
-    <p class="error" hidden></p></form>`;
-  const form = document.getElementById("login-form");
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const login = document.getElementById("email").value;
-    const { nonce } = await (await fetch("/app/challenge")).json();
-    const proof = await hex(nonce + ":" + document.getElementById("password").value);
-    const resp = await fetch("/app/session", { method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ login, nonce, proof }) });
-    const body = await resp.json();
-    if (body.ok) return showList();
-    if (body.mfa) return showCode(body.mfa.ticket);
-    if (body.captcha) return showCaptcha(body.captcha.ticket);
-    if (body.approval) return showApproval(body.approval.ticket);
-    showError(form, body.error.message);
-  });
-}
-function showCaptcha(ticket) {
-  app.innerHTML = `<h2>Is this a new device?</h2><form id="captcha-form">
-    <p>Type the letters in the picture.</p>
-    <img id="captcha-image" src="/app/captcha/${ticket}.svg" alt="letters to type">
-    <input id="captcha" autocomplete="off" aria-label="The letters"
-      style="position: absolute; left: 40px; top: 330px; width: 240px; height: 32px;">
-    <button id="check" type="submit"
-      style="position: absolute; left: 300px; top: 330px; height: 38px;">Check</button>
-    <p class="error" hidden style="position: absolute; left: 40px; top: 380px;"></p>
-    </form>`;
-  const form = document.getElementById("captcha-form");
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const answer = document.getElementById("captcha").value;
-    const resp = await fetch("/app/session/captcha", { method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ ticket, answer }) });
-    const body = await resp.json();
-    if (body.ok) return showList();
-    showError(form, body.error.message);
-  });
-}
-function showApproval(ticket) {
-  app.innerHTML = `<h2>Approve this sign-in</h2><div id="approval-wait">
-    <p>Open the app on your phone and approve this sign-in.</p></div>`;
-  const poll = async () => {
-    const resp = await fetch("/app/session/approval/" + ticket, { method: "POST" });
-    const body = await resp.json();
-    if (body.ok) return showList();
-    setTimeout(poll, 1000);
-  };
-  setTimeout(poll, 1000);
-}
-function showCode(ticket) {
-  app.innerHTML = `<h2>Two-step verification</h2><form id="otp-form">
-    <label>Code from your authenticator app <input id="otp" inputmode="numeric"></label>
-    <button id="verify" type="submit">Verify</button>
-    <p class="error" hidden></p></form>`;
-  const form = document.getElementById("otp-form");
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const code = document.getElementById("otp").value;
-    const resp = await fetch("/app/session/otp", { method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ ticket, code }) });
-    const body = await resp.json();
-    if (body.ok) return showList();
-    showError(form, body.error.message);
-  });
-}
-async function download(item) {
-  const blob = await (await fetch(item.file)).blob();
-  const href = URL.createObjectURL(blob);
-  const link = el("a", { href, download: item.number + ".pdf" });
-  document.body.appendChild(link); link.click(); link.remove();
-}
-function row(item) {
-  const tr = el("tr", { class: "invoice", "data-id": item.id });
-  for (const key of ["number", "date", "kind", "total", "currency"])
-    tr.appendChild(el("td", { class: key }, item[key]));
-  const cell = el("td");
-  if (CONFIG.download === "blob") {
-    const button = el("button", { class: "download", type: "button" }, "Download");
-    button.addEventListener("click", () => download(item));
-    cell.appendChild(button);
-  } else {
-    cell.appendChild(el("a", { class: "pdf", href: item.file }, "PDF"));
-  }
-  tr.appendChild(cell);
-  return tr;
-}
-async function showList() {
-  document.getElementById("nav").innerHTML = '<span id="account">Signed in</span>';
-  app.innerHTML = `<h2>Your invoices</h2><table class="${CONFIG.table}"><thead><tr>
-    <th>Number</th><th>Date</th><th>Type</th><th>Total</th><th></th><th></th>
-    </tr></thead><tbody></tbody></table><p id="pager"></p>`;
-  await loadPage(1);
-}
-async function loadPage(n) {
-  const resp = await fetch("/app/documents?page=" + n);
-  if (resp.status === 401) return showLogin();
-  const body = await resp.json();
-  const tbody = app.querySelector("tbody");
-  if (CONFIG.paging === "next") tbody.innerHTML = "";
-  body.items.forEach(item => tbody.appendChild(row(item)));
-  const pager = document.getElementById("pager");
-  pager.innerHTML = "";
-  if (!body.more) return;
-  const label = CONFIG.paging === "more" ? "Load more" : "Next page";
-  const button = el("button", { id: CONFIG.paging, type: "button" }, label);
-  button.addEventListener("click", () => { button.disabled = true; loadPage(n + 1); });
-  pager.appendChild(button);
-}
-fetch("/app/me").then(r => r.ok ? showList() : showLogin());
-</script></body></html>"""
+
+@functools.cache
+def shell() -> str:
+    """The app's page: its script builds everything (browser_app.html)."""
+    return Path(__file__).with_name("browser_app.html").read_text()
 
 
 def item(inv: Invoice, spec) -> dict:
@@ -193,14 +56,14 @@ def add_routes(app: web.Application, state: PortalState) -> None:
     spec = state.spec
     nonces: set[str] = set()
 
-    async def shell(request):
+    async def app_page(request):
         config = {
             "download": spec.download,
             "paging": spec.paging,
             # A redesign renames the list: the catalog's table is gone.
             "table": "statements" if state.behaviour.layout_changed else "invoices",
         }
-        page = SHELL.replace("__NAME__", html.escape(spec.name))
+        page = shell().replace("__NAME__", html.escape(spec.name))
         page = page.replace("__CONFIG__", json.dumps(config))
         return web.Response(text=page, content_type="text/html")
 
@@ -297,14 +160,7 @@ def add_routes(app: web.Application, state: PortalState) -> None:
         )
 
     def account_of(request):
-        username = state.sessions.get(request.cookies.get(COOKIE, ""))
-        account = spec.account(username) if username else None
-        if account is None:
-            raise web.HTTPUnauthorized(
-                text='{"error": {"code": "unauthorized"}}',
-                content_type="application/json",
-            )
-        return account
+        return state.session_account(request.cookies.get(COOKIE, ""))
 
     async def me(request):
         return web.json_response({"customer": account_of(request).customer})
@@ -317,7 +173,7 @@ def add_routes(app: web.Application, state: PortalState) -> None:
     async def pdf(request):
         return pdf_response(request, spec, account_of(request))
 
-    app.router.add_get("/", shell)
+    app.router.add_get("/", app_page)
     app.router.add_get("/app/challenge", challenge)
     app.router.add_post("/app/session", login)
     app.router.add_post("/app/session/otp", otp)
